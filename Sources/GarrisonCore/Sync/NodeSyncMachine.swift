@@ -1,0 +1,186 @@
+/// A node's sync, sans I/O (DESIGN §3–§4): decides what to push and pull next and what to do with each answer.
+///
+/// Two lanes run independently so a long-poll never holds back a push: the shell runs one loop per lane, asks
+/// `nextPush`/`nextPull` what to do, performs the request, and feeds the outcome back. Time and randomness are
+/// injected, so a seeded simulation drives hub + 17 nodes in one process exactly as the daemons run.
+public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendable {
+    public let settings: SyncSettings
+    /// What the shell must persist (it is updated as effects are produced).
+    public private(set) var checkpoint: SyncCheckpoint
+    public private(set) var status: SyncStatus
+    private var random: Random
+    private var pushBatchLimit: Int
+    private var pushInFlightThrough: Int64?
+    private var pushRetryAt: Int64 = 0
+    private var pullRetryAt: Int64 = 0
+    private var pullInFlight = false
+    private var resyncPending = false
+    private var lastPageCaughtUp = false
+
+    public init(settings: SyncSettings = .standard, checkpoint: SyncCheckpoint, random: Random) {
+        self.settings = settings
+        self.checkpoint = checkpoint
+        self.random = random
+        self.pushBatchLimit = settings.pushBatchLimit
+        self.status = SyncStatus(checkpoint: checkpoint)
+    }
+
+    // MARK: push lane
+
+    /// A local write queued changes through `seq`.
+    public mutating func enqueued(through seq: Int64) {
+        checkpoint.queueHead = max(checkpoint.queueHead, seq)
+        status.update(checkpoint)
+    }
+
+    /// What the push lane should do now.
+    public mutating func nextPush(nowMillis: Int64) -> PushAction {
+        if resyncPending { return .idle }
+        guard pushInFlightThrough == nil else { return .idle }
+        guard checkpoint.queueHead > checkpoint.lastAcked else { return .idle }
+        if nowMillis < pushRetryAt { return .wait(untilMillis: pushRetryAt) }
+        let from = checkpoint.lastAcked + 1
+        pushInFlightThrough = min(checkpoint.queueHead, from + Int64(pushBatchLimit) - 1)
+        return .send(fromSeq: from, limit: pushBatchLimit, rebase: checkpoint.needsRebase)
+    }
+
+    /// The hub answered a push.
+    public mutating func pushSucceeded(_ ack: PushAck, nowMillis: Int64) -> [SyncEffect] {
+        let sent = pushInFlightThrough
+        pushInFlightThrough = nil
+        if let known = checkpoint.hub, known != ack.hub {
+            return beginResync("hub identity changed from \(known) to \(ack.hub)", hub: ack.hub, nowMillis: nowMillis)
+        }
+        if ack.ackedThrough < checkpoint.lastAcked {
+            return beginResync(
+                "hub acknowledged through \(ack.ackedThrough) but had acknowledged \(checkpoint.lastAcked) before: "
+                    + "it was restored from an older backup", hub: ack.hub, nowMillis: nowMillis)
+        }
+        var effects: [SyncEffect] = []
+        if checkpoint.hub == nil {
+            checkpoint.hub = ack.hub
+            effects.append(.adoptHub(ack.hub))
+        }
+        let acked = min(ack.ackedThrough, max(sent ?? ack.ackedThrough, checkpoint.lastAcked))
+        let rejections = ack.rejections.filter { $0.seq > checkpoint.lastAcked && $0.seq <= acked }
+        if !rejections.isEmpty {
+            effects.append(.recordRejections(rejections))
+            status.rejections += rejections.count
+        }
+        if acked > checkpoint.lastAcked {
+            effects.append(.deleteAcknowledged(through: acked))
+            checkpoint.lastAcked = acked
+            checkpoint.needsRebase = false
+        }
+        pushBatchLimit = min(settings.pushBatchLimit, pushBatchLimit * 2)
+        status.pushFailures = 0
+        status.lastPushMillis = nowMillis
+        status.lastError = nil
+        pushRetryAt = 0
+        status.update(checkpoint)
+        return effects
+    }
+
+    /// A push failed; the lane backs off (never gives up).
+    public mutating func pushFailed(_ failure: SyncFailure, nowMillis: Int64) {
+        pushInFlightThrough = nil
+        status.pushFailures += 1
+        status.lastError = failure.description
+        switch failure {
+        case .tooLarge:
+            pushBatchLimit = max(1, pushBatchLimit / 2)
+            pushRetryAt = nowMillis
+        case .transient:
+            pushRetryAt = nowMillis + settings.backoff.delay(attempt: status.pushFailures, using: &random)
+        case .refused:
+            pushRetryAt = nowMillis + settings.refusedBackoff.delay(attempt: status.pushFailures, using: &random)
+        }
+        status.nextPushMillis = pushRetryAt
+    }
+
+    // MARK: pull lane
+
+    /// What the pull lane should do now.
+    public mutating func nextPull(nowMillis: Int64) -> PullAction {
+        if resyncPending || pullInFlight { return .wait(untilMillis: nowMillis + 100) }
+        if nowMillis < pullRetryAt { return .wait(untilMillis: pullRetryAt) }
+        pullInFlight = true
+        return .fetch(
+            cursor: checkpoint.cursor, limit: settings.pullLimit,
+            waitSeconds: lastPageCaughtUp ? settings.pullWaitSeconds : 0)
+    }
+
+    /// The hub answered a pull.
+    public mutating func pullSucceeded(_ page: PullPage, nowMillis: Int64) -> [SyncEffect] {
+        pullInFlight = false
+        if let known = checkpoint.hub, known != page.hub {
+            return beginResync("hub identity changed from \(known) to \(page.hub)", hub: page.hub, nowMillis: nowMillis)
+        }
+        if page.head < checkpoint.cursor {
+            return beginResync(
+                "hub feed ends at \(page.head) but this node had applied through \(checkpoint.cursor): "
+                    + "it was restored from an older backup", hub: page.hub, nowMillis: nowMillis)
+        }
+        var effects: [SyncEffect] = []
+        if checkpoint.hub == nil {
+            checkpoint.hub = page.hub
+            effects.append(.adoptHub(page.hub))
+        }
+        if page.nextCursor > checkpoint.cursor || !page.entries.isEmpty {
+            effects.append(.applyPage(entries: page.entries, cursor: max(page.nextCursor, checkpoint.cursor)))
+            checkpoint.cursor = max(page.nextCursor, checkpoint.cursor)
+        }
+        lastPageCaughtUp = page.caughtUp
+        status.caughtUp = page.caughtUp
+        status.pullFailures = 0
+        status.lastPullMillis = nowMillis
+        status.hubHead = page.head
+        pullRetryAt = 0
+        status.update(checkpoint)
+        return effects
+    }
+
+    /// A pull failed; the lane backs off (never gives up).
+    public mutating func pullFailed(_ failure: SyncFailure, nowMillis: Int64) {
+        pullInFlight = false
+        status.pullFailures += 1
+        status.caughtUp = false
+        status.lastError = failure.description
+        let backoff = if case .refused = failure { settings.refusedBackoff } else { settings.backoff }
+        pullRetryAt = nowMillis + backoff.delay(attempt: status.pullFailures, using: &random)
+        status.nextPullMillis = pullRetryAt
+    }
+
+    // MARK: re-sync
+
+    private mutating func beginResync(_ reason: String, hub: HubIdentity, nowMillis: Int64) -> [SyncEffect] {
+        resyncPending = true
+        status.resyncs += 1
+        status.lastError = reason
+        checkpoint.hub = hub
+        checkpoint.cursor = 0
+        checkpoint.needsRebase = true
+        lastPageCaughtUp = false
+        status.update(checkpoint)
+        return [.adoptHub(hub), .resync(reason: reason)]
+    }
+
+    /// The shell re-queued the full local state (through `queueHead`) and reset its cursor: sync goes on.
+    public mutating func resyncCompleted(queueHead: Int64) {
+        resyncPending = false
+        checkpoint.queueHead = max(checkpoint.queueHead, queueHead)
+        pushRetryAt = 0
+        pullRetryAt = 0
+        status.update(checkpoint)
+    }
+}
+
+extension SyncFailure: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .transient(let reason): "transient: \(reason)"
+        case .refused(let reason): "refused: \(reason)"
+        case .tooLarge: "batch too large"
+        }
+    }
+}

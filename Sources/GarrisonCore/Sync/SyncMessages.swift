@@ -1,0 +1,118 @@
+/// Who the hub is: a node that sees a different identity, or a hub that has forgotten acknowledged data, has
+/// met a hub restored from an older backup and must re-sync (DESIGN §4).
+public struct HubIdentity: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// The database's system identifier (`pg_control_system()`), stable across restarts.
+    public let systemID: String
+    /// The timeline (`pg_control_checkpoint()`); a point-in-time restore moves to a new one.
+    public let timeline: Int
+
+    public init(systemID: String, timeline: Int) {
+        self.systemID = systemID
+        self.timeline = timeline
+    }
+
+    public var description: String { "\(systemID)/\(timeline)" }
+
+    private enum CodingKeys: String, CodingKey {
+        case systemID = "system_id"
+        case timeline
+    }
+}
+
+/// A push: a batch of a node's queued changes, in sequence order (`POST /v1/sync/push`).
+public struct PushRequest: Hashable, Codable, Sendable {
+    public let changes: [QueuedChange]
+    /// Set after a re-sync: the hub accepts a gap before the first sequence and takes it as the new start.
+    public let rebase: Bool
+
+    public init(changes: [QueuedChange], rebase: Bool = false) {
+        self.changes = changes
+        self.rebase = rebase
+    }
+}
+
+/// A change the hub refused (quarantined), by the node's sequence number.
+public struct Rejection: Hashable, Codable, Sendable {
+    public let seq: Int64
+    public let reason: QuarantineReason
+
+    public init(seq: Int64, reason: QuarantineReason) {
+        self.seq = seq
+        self.reason = reason
+    }
+}
+
+/// The hub's answer to a push: everything through `ackedThrough` is durable at the hub (applied or quarantined).
+public struct PushAck: Hashable, Codable, Sendable {
+    public let ackedThrough: Int64
+    public let rejections: [Rejection]
+    public let hub: HubIdentity
+
+    public init(ackedThrough: Int64, rejections: [Rejection] = [], hub: HubIdentity) {
+        self.ackedThrough = ackedThrough
+        self.rejections = rejections
+        self.hub = hub
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case ackedThrough = "acked_through"
+        case rejections, hub
+    }
+}
+
+/// One entry of a garrison's change feed at the hub.
+public struct FeedEntry: Hashable, Codable, Sendable {
+    /// Position in the feed, increasing; the pull cursor names the last position applied.
+    public let position: Int64
+    public let change: Change
+    /// When the hub committed it, milliseconds since 1970 (for lag measurement).
+    public let committedAtMillis: Int64
+
+    public init(position: Int64, change: Change, committedAtMillis: Int64) {
+        self.position = position
+        self.change = change
+        self.committedAtMillis = committedAtMillis
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case position, change
+        case committedAtMillis = "committed_at"
+    }
+}
+
+/// A page of the feed (`GET /v1/sync/pull`).
+public struct PullPage: Hashable, Codable, Sendable {
+    public let entries: [FeedEntry]
+    /// The cursor to ask from next (the last position in `entries`, or the request's cursor if empty).
+    public let nextCursor: Int64
+    /// Whether the page reached the feed's head.
+    public let caughtUp: Bool
+    /// The feed's head position at the hub when the page was read.
+    public let head: Int64
+    public let hub: HubIdentity
+
+    public init(entries: [FeedEntry], nextCursor: Int64, caughtUp: Bool, head: Int64, hub: HubIdentity) {
+        self.entries = entries
+        self.nextCursor = nextCursor
+        self.caughtUp = caughtUp
+        self.head = head
+        self.hub = hub
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case entries
+        case nextCursor = "next_cursor"
+        case caughtUp = "caught_up"
+        case head, hub
+    }
+}
+
+/// Why a sync request failed, as far as what to do next is concerned.
+public enum SyncFailure: Hashable, Sendable {
+    /// Network error, timeout, 5xx: retry with backoff.
+    case transient(String)
+    /// The hub refused the node (403, a garrison in phase `planned` or `suspended`): retry, slowly, forever.
+    case refused(String)
+    /// The body was too large (413): retry with a smaller batch.
+    case tooLarge
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `garrison`: the daemons (`hub`, `node`) and the one-command `demo`.
+@main
+struct GarrisonMain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "garrison",
+        abstract: "The synchronisation backbone of the National Security Threat Map (KMZB).",
+        subcommands: [DemoCommand.self]
+    )
+}

@@ -1,0 +1,78 @@
+import GarrisonCore
+
+/// The hub as the simulation runs it: the same `BatchApplier` the real hub uses, over in-memory tables.
+struct SimulatedHub {
+    let applier = BatchApplier()
+    let identity = HubIdentity(systemID: "simulated-hub", timeline: 1)
+    private(set) var states: [String: ReportState] = [:]
+    /// The whole feed in position order, each entry tagged with its garrison.
+    private(set) var feed: [(garrison: GarrisonCode, entry: FeedEntry)] = []
+    /// Positions in `feed` of each garrison's entries, for cheap pulls.
+    private var feedIndex: [GarrisonCode: [Int]] = [:]
+    private var highWater: [SiteID: Int64] = [:]
+    private(set) var conflicts: [String: ConflictRecord] = [:]
+    private(set) var quarantined: [(garrison: GarrisonCode, item: BatchApplier.Quarantined)] = []
+    /// `site/seq` of every queued change the hub has taken (applied or quarantined): a second take is a duplicate.
+    private var taken: Set<String> = []
+    private(set) var duplicates = 0
+    private(set) var applied = 0
+
+    /// `POST /v1/sync/push`.
+    mutating func push(_ request: PushRequest, from principal: Principal, nowMillis: Int64) -> PushAck {
+        let ids = Set(request.changes.map(\.change.reportID))
+        let current = states.filter { ids.contains($0.key) }
+        let plan = applier.plan(
+            request, from: principal, highWater: highWater[principal.site] ?? 0, current: current, nowMillis: nowMillis)
+        for queued in request.changes where queued.seq > (highWater[principal.site] ?? 0) && queued.seq <= plan.ackedThrough {
+            if !taken.insert("\(principal.site)/\(queued.seq)").inserted { duplicates += 1 }
+        }
+        commit(plan, nowMillis: nowMillis)
+        highWater[principal.site] = plan.ackedThrough
+        return PushAck(ackedThrough: plan.ackedThrough, rejections: plan.rejections, hub: identity)
+    }
+
+    /// A citizen's report or confirmation through the public intake.
+    mutating func intake(_ change: Change, nowMillis: Int64) -> QuarantineReason? {
+        let plan = applier.planSingle(
+            change, from: Principal(role: .intake, site: "hub-intake"), current: states[change.reportID],
+            nowMillis: nowMillis)
+        commit(plan, nowMillis: nowMillis)
+        return plan.quarantined.first?.reason
+    }
+
+    private mutating func commit(_ plan: BatchApplier.Plan, nowMillis: Int64) {
+        states.merge(plan.states) { $1 }
+        for append in plan.feed {
+            let entry = FeedEntry(position: Int64(feed.count + 1), change: append.change, committedAtMillis: nowMillis)
+            feedIndex[append.garrison, default: []].append(feed.count)
+            feed.append((append.garrison, entry))
+        }
+        for conflict in plan.conflicts { conflicts[conflict.id] = conflict }
+        for item in plan.quarantined {
+            quarantined.append((states[item.change.reportID]?.garrison ?? item.change.garrison, item))
+        }
+        applied += plan.applied
+    }
+
+    /// `GET /v1/sync/pull`: a garrison's feed, or every garrison's for the national role.
+    func pull(cursor: Int64, limit: Int, for principal: Principal) -> PullPage {
+        let head = Int64(feed.count)
+        var entries: [FeedEntry] = []
+        if principal.role == .national {
+            let start = Int(max(0, cursor))
+            entries = feed[min(start, feed.count)...].prefix(limit).map(\.entry)
+        } else if let garrison = principal.garrison, let index = feedIndex[garrison] {
+            // Positions are 1-based and increasing: binary-search the first entry after the cursor.
+            var low = 0
+            var high = index.count
+            while low < high {
+                let mid = (low + high) / 2
+                if Int64(index[mid] + 1) <= cursor { low = mid + 1 } else { high = mid }
+            }
+            entries = index[low...].prefix(limit).map { feed[$0].entry }
+        }
+        let next = entries.last?.position ?? cursor
+        let caughtUp = entries.count < limit
+        return PullPage(entries: entries, nextCursor: caughtUp ? max(next, head) : next, caughtUp: caughtUp, head: head, hub: identity)
+    }
+}

@@ -1,0 +1,101 @@
+import GarrisonCore
+
+/// A garrison's node (or the national node) as the simulation runs it: a durable store (states, queue,
+/// checkpoint) that survives crashes, and the core's `NodeSyncMachine`, which does not.
+struct SimulatedNode {
+    let principal: Principal
+    var writer: ReportWriter
+    /// Durable: the local replica, the outbound queue and the sync checkpoint.
+    private(set) var states: [String: ReportState] = [:]
+    private(set) var queue: [QueuedChange] = []
+    private(set) var rejected: [Rejection] = []
+    private(set) var conflicts: [String: ConflictRecord] = [:]
+    private var persisted = SyncCheckpoint.initial
+    private var nextSeq: Int64 = 1
+    /// Volatile: lost in a crash.
+    var machine: NodeSyncMachine<SplitMix64>
+    private var randomSeed: UInt64
+    var online = true
+    private(set) var crashes = 0
+    /// Hub-commit-to-local-apply delays of pulled entries, in milliseconds, by the entry's garrison.
+    private(set) var lagSamples: [GarrisonCode: [Int64]] = [:]
+
+    init(principal: Principal, settings: SyncSettings, seed: UInt64) {
+        self.principal = principal
+        self.writer = ReportWriter(clock: HybridClock(site: principal.site))
+        self.randomSeed = seed
+        self.machine = NodeSyncMachine(settings: settings, checkpoint: .initial, random: SplitMix64(seed: seed))
+    }
+
+    var queueDepth: Int { queue.count }
+
+    /// A unit's write: the state and the queued change commit together (one SQLite transaction in the daemon).
+    mutating func commit(_ change: Change, nowMillis: Int64) {
+        let outcome = MergeEngine.apply(change, to: states[change.reportID], nowMillis: nowMillis)
+        states[change.reportID] = outcome.state
+        queue.append(QueuedChange(seq: nextSeq, change: change))
+        persisted.queueHead = nextSeq
+        machine.enqueued(through: nextSeq)
+        nextSeq += 1
+    }
+
+    /// The node process dies and restarts: everything volatile is rebuilt from the durable store.
+    mutating func crash() {
+        crashes += 1
+        randomSeed &+= 1
+        machine = NodeSyncMachine(settings: machine.settings, checkpoint: persisted, random: SplitMix64(seed: randomSeed))
+        for change in queue.map(\.change) { writer.observe(change, nowMillis: 0) }
+    }
+
+    /// The changes a push of `fromSeq`/`limit` sends.
+    func batch(fromSeq: Int64, limit: Int) -> [QueuedChange] {
+        Array(queue.drop { $0.seq < fromSeq }.prefix(limit))
+    }
+
+    /// Carries out the machine's effects against the durable store.
+    mutating func perform(_ effects: [SyncEffect], nowMillis: Int64) {
+        for effect in effects {
+            switch effect {
+            case .deleteAcknowledged(let through):
+                queue.removeAll { $0.seq <= through }
+            case .recordRejections(let rejections):
+                rejected += rejections
+            case .applyPage(let entries, let cursor):
+                for entry in entries {
+                    writer.observe(entry.change, nowMillis: nowMillis)
+                    let outcome = MergeEngine.apply(entry.change, to: states[entry.change.reportID], nowMillis: nowMillis)
+                    states[entry.change.reportID] = outcome.state
+                    for conflict in outcome.conflicts { conflicts[conflict.id] = conflict }
+                    if entry.change.origin != principal.site {
+                        lagSamples[entry.change.garrison, default: []].append(nowMillis - entry.committedAtMillis)
+                    }
+                }
+                persisted.cursor = cursor
+            case .adoptHub(let hub):
+                persisted.hub = hub
+            case .resync:
+                // Re-send this node's own writes so a hub restored from an older backup gets them back.
+                for state in states.values.sorted(by: { $0.reportID < $1.reportID }) {
+                    let restore = Change(restoringWritesOf: state, by: principal.site)
+                    guard !restore.isEmpty else { continue }
+                    queue.append(QueuedChange(seq: nextSeq, change: restore))
+                    nextSeq += 1
+                }
+                persisted.cursor = 0
+                persisted.needsRebase = true
+                persisted.queueHead = nextSeq - 1
+                machine.resyncCompleted(queueHead: nextSeq - 1)
+            }
+        }
+        let checkpoint = machine.checkpoint
+        persisted.lastAcked = checkpoint.lastAcked
+        persisted.needsRebase = checkpoint.needsRebase
+        persisted.hub = checkpoint.hub
+        persisted.cursor = checkpoint.cursor
+    }
+
+    /// Reports of this node's garrison (every report for the national node).
+    var ownReports: [ReportState] {
+        states.values.filter { principal.garrison == nil || $0.garrison == principal.garrison }
+    }
+}

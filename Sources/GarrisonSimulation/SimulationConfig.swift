@@ -1,0 +1,58 @@
+import GarrisonCore
+
+/// What a simulated run does: which garrisons, how long, how much load, which faults.
+public struct SimulationConfig: Sendable {
+    public var seed: UInt64
+    /// Garrisons with a node; the national node always runs.
+    public var garrisons: [GarrisonCode]
+    /// Simulated seconds of load before the healing phase.
+    public var durationSeconds: Int
+    /// New reports per simulated second, over all garrisons and pillars.
+    public var reportsPerSecond: Double
+    /// Probability that a request or its answer is lost.
+    public var lossRate: Double
+    /// Probability per simulated second that a node process is killed and restarts.
+    public var crashRatePerSecond: Double
+    /// A garrison cut off from the hub for the middle third of the run (nil: none).
+    public var partitioned: GarrisonCode?
+    /// Counties to put reports in, per garrison; by default a few real TERYT codes per garrison.
+    public var counties: [GarrisonCode: [CountyCode]]
+    public var sync: SyncSettings
+
+    public init(
+        seed: UInt64 = 1, garrisons: [GarrisonCode] = GarrisonRegistry.standard.garrisons.map(\.code),
+        durationSeconds: Int = 60, reportsPerSecond: Double = 20, lossRate: Double = 0.05,
+        crashRatePerSecond: Double = 0.02, partitioned: GarrisonCode? = nil,
+        counties: [GarrisonCode: [CountyCode]] = SimulationConfig.defaultCounties,
+        sync: SyncSettings = SyncSettings(
+            pushBatchLimit: 200, pullLimit: 500, pullWaitSeconds: 20,
+            backoff: Backoff(baseMillis: 200, ceilingMillis: 5_000),
+            refusedBackoff: Backoff(baseMillis: 1_000, ceilingMillis: 10_000))
+    ) {
+        self.seed = seed
+        self.garrisons = garrisons
+        self.durationSeconds = durationSeconds
+        self.reportsPerSecond = reportsPerSecond
+        self.lossRate = lossRate
+        self.crashRatePerSecond = crashRatePerSecond
+        self.partitioned = partitioned ?? garrisons.first
+        self.counties = counties
+        self.sync = sync
+    }
+
+    /// Without a county file: the first five land counties and the first city county of each voivodeship
+    /// (every voivodeship has them), and KSP's own ten; the KSP counties are taken out of garrison 14's list.
+    public static let defaultCounties: [GarrisonCode: [CountyCode]] = {
+        let registry = GarrisonRegistry.standard
+        var result: [GarrisonCode: [CountyCode]] = [:]
+        for garrison in registry.garrisons {
+            if let voivodeship = garrison.voivodeship {
+                result[garrison.code] = ["01", "02", "03", "04", "05", "61"].map { CountyCode(voivodeship + $0) }
+                    .filter { registry.garrison(covering: $0)?.code == garrison.code }
+            } else {
+                result[garrison.code] = garrison.counties
+            }
+        }
+        return result
+    }()
+}
