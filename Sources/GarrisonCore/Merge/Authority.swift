@@ -3,6 +3,10 @@
 public enum Authority {
     /// Returns why `principal` may not apply `change` to `current` (the receiver's state), or nil if it may.
     public static func check(_ change: Change, by principal: Principal, current: ReportState?) -> QuarantineReason? {
+        // Tenancy first: a node learns nothing about another garrison's reports, not even whether they exist.
+        if principal.role == .node, change.garrison != principal.garrison {
+            return .crossTenant(principal, garrison: change.garrison)
+        }
         if change.kind == .create, let current, !isReplayOfCreation(change, current) {
             return .reportExists(change.reportID)
         }

@@ -16,7 +16,7 @@ public enum MergeEngine {
         guard let current else { return Outcome(state: incoming, conflicts: [], changed: true) }
         let garrison = current.garrison ?? change.garrison
         var conflicts: [ConflictRecord] = []
-        for (field, write) in change.fields.sorted(by: { $0.key < $1.key }) {
+        for (field, write) in change.fields.sorted(by: { $0.key < $1.key }) where !field.isBookkeeping {
             guard let existing = current.fields[field], write.value != existing.value,
                 concurrent(write.stamp, write.base, existing.stamp, existing.base)
             else { continue }

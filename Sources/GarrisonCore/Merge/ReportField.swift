@@ -43,5 +43,9 @@ public enum ReportField: String, Codable, CaseIterable, Hashable, Sendable, Codi
     /// Fields the national role owns: moderation, duplicate links, reclassification and moving between garrisons.
     public static let nationalOwned: Set<ReportField> = [.hidden, .duplicateOf, .category, .categoryVersion, .garrison]
 
+    /// Bookkeeping written alongside a status move (when first read, first verified): a clash there is part of
+    /// the status conflict already recorded, so it makes no conflict record of its own.
+    public var isBookkeeping: Bool { self == .readAt || self == .verifiedAt }
+
     public static func < (lhs: ReportField, rhs: ReportField) -> Bool { lhs.rawValue < rhs.rawValue }
 }
