@@ -3,7 +3,7 @@ import GarrisonCore
 /// The hub as the simulation runs it: the same `BatchApplier` the real hub uses, over in-memory tables.
 struct SimulatedHub {
     let applier = BatchApplier()
-    let identity = HubIdentity(systemID: "simulated-hub", timeline: 1)
+    private(set) var identity = HubIdentity(systemID: "simulated-hub", timeline: 1)
     private(set) var states: [String: ReportState] = [:]
     /// The whole feed in position order, each entry tagged with its garrison.
     private(set) var feed: [(garrison: GarrisonCode, entry: FeedEntry)] = []
@@ -16,6 +16,13 @@ struct SimulatedHub {
     private var taken: Set<String> = []
     private(set) var duplicates = 0
     private(set) var applied = 0
+
+    /// This hub as restored from `backup`: the backup's data on a new timeline, as a point-in-time restore gives.
+    func restored(from backup: SimulatedHub) -> SimulatedHub {
+        var hub = backup
+        hub.identity = HubIdentity(systemID: identity.systemID, timeline: identity.timeline + 1)
+        return hub
+    }
 
     /// `POST /v1/sync/push`.
     mutating func push(_ request: PushRequest, from principal: Principal, nowMillis: Int64) -> PushAck {

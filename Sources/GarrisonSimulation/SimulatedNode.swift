@@ -17,6 +17,7 @@ struct SimulatedNode {
     private var randomSeed: UInt64
     var online = true
     private(set) var crashes = 0
+    private(set) var resyncs = 0
     /// Hub-commit-to-local-apply delays of pulled entries, in milliseconds, by the entry's garrison.
     private(set) var lagSamples: [GarrisonCode: [Int64]] = [:]
 
@@ -74,8 +75,13 @@ struct SimulatedNode {
             case .adoptHub(let hub):
                 persisted.hub = hub
             case .resync:
-                // Re-send this node's own writes so a hub restored from an older backup gets them back.
-                for state in states.values.sorted(by: { $0.reportID < $1.reportID }) {
+                resyncs += 1
+                // The restored hub lost what it had acknowledged. Re-send this node's own writes to its garrison's
+                // reports (they subsume whatever is still queued, so the queue is replaced by them). A report that
+                // has since moved to another garrison is not this node's to restore (see DESIGN §4 note).
+                queue.removeAll()
+                for state in states.values.sorted(by: { $0.reportID < $1.reportID })
+                where principal.garrison == nil || state.garrison == principal.garrison {
                     let restore = Change(restoringWritesOf: state, by: principal.site)
                     guard !restore.isEmpty else { continue }
                     queue.append(QueuedChange(seq: nextSeq, change: restore))

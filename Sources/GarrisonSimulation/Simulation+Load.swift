@@ -14,7 +14,7 @@ extension Simulation {
             verifySomething()
         }
         if chance(0.3 * tickSeconds) { nationalAction(phase: phase) }
-        if chance(0.5 * tickSeconds) { confirmSomething() }
+        if config.citizenShare > 0, chance(0.5 * tickSeconds) { confirmSomething() }
         if let cutOff, events.conflictingEdits == 0 { conflictingEdit(in: cutOff) }
     }
 
@@ -23,7 +23,7 @@ extension Simulation {
         guard let garrison = pick(config.garrisons), let county = pick(config.counties[garrison] ?? []) else { return }
         let id = UUIDv7.make(millis: nowMillis, using: &random)
         let category = CategoryMix.draw(using: &random)
-        let pillar: Pillar = chance(1.0 / 3.0) ? .citizensOnline : (chance(0.5) ? .policeSystems : .directContact)
+        let pillar: Pillar = chance(config.citizenShare) ? .citizensOnline : (chance(0.5) ? .policeSystems : .directContact)
         let report = ReportWriter.NewReport(
             id: id, garrison: garrison, county: county, category: category,
             description: "Zgłoszenie \(madeFor.count + 1): kategoria \(category), powiat \(county)", pillar: pillar,
@@ -66,7 +66,7 @@ extension Simulation {
     mutating func nationalAction(phase: Double) {
         let known = national.states.values.filter { Report($0) != nil }.sorted { $0.reportID < $1.reportID }
         guard known.count > 4 else { return }
-        if events.reassignments == 0 && phase > 0.5, let state = pick(known), let from = state.garrison,
+        if config.reassign, events.reassignments == 0, phase > 0.5, let state = pick(known), let from = state.garrison,
             let to = pick(config.garrisons.filter { $0 != from })
         {
             commitNational(national.writer.set([.garrison: .string(to.rawValue)], on: state, nowMillis: nowMillis))

@@ -15,6 +15,7 @@ public struct Simulation {
     var intakeWriter = ReportWriter(clock: HybridClock(site: "hub-intake"))
     var ticks = 0
     var events = SimulationEvents()
+    var hubBackup: SimulatedHub?
     static let tickMillis: Int64 = 100
 
     public init(config: SimulationConfig) {
@@ -37,6 +38,13 @@ public struct Simulation {
             let cutOff = (1.0 / 3.0..<2.0 / 3.0).contains(phase) ? config.partitioned : nil
             for (code, _) in nodes { nodes[code]!.online = code != cutOff }
             generateLoad(cutOff: cutOff, phase: phase)
+            if let restore = config.hubRestore {
+                if hubBackup == nil, phase >= restore.backupAt { hubBackup = hub }
+                if let backup = hubBackup, events.hubRestores == 0, phase >= restore.restoreAt {
+                    hub = hub.restored(from: backup)
+                    events.hubRestores += 1
+                }
+            }
             crashSomeNodes()
             syncAll(lossRate: config.lossRate)
             advance()
@@ -97,4 +105,5 @@ struct SimulationEvents {
     var conflictingEdits = 0
     var confirmations = 0
     var lostMessages = 0
+    var hubRestores = 0
 }

@@ -18,12 +18,20 @@ public struct SimulationConfig: Sendable {
     /// Counties to put reports in, per garrison; by default a few real TERYT codes per garrison.
     public var counties: [GarrisonCode: [CountyCode]]
     public var sync: SyncSettings
+    /// Share of new reports that come from citizens through the hub's intake (pillar 3); they also confirm.
+    public var citizenShare: Double
+    /// Take a backup of the hub at the first fraction of the run and restore it at the second (nil: never).
+    public var hubRestore: (backupAt: Double, restoreAt: Double)?
+    /// Whether the national HQ moves one report to another garrison during the run.
+    public var reassign: Bool
 
     public init(
         seed: UInt64 = 1, garrisons: [GarrisonCode] = GarrisonRegistry.standard.garrisons.map(\.code),
         durationSeconds: Int = 60, reportsPerSecond: Double = 20, lossRate: Double = 0.05,
         crashRatePerSecond: Double = 0.02, partitioned: GarrisonCode? = nil,
         counties: [GarrisonCode: [CountyCode]] = SimulationConfig.defaultCounties,
+        citizenShare: Double = 1.0 / 3.0, hubRestore: (backupAt: Double, restoreAt: Double)? = nil,
+        reassign: Bool = true,
         sync: SyncSettings = SyncSettings(
             pushBatchLimit: 200, pullLimit: 500, pullWaitSeconds: 20,
             backoff: Backoff(baseMillis: 200, ceilingMillis: 5_000),
@@ -38,6 +46,9 @@ public struct SimulationConfig: Sendable {
         self.partitioned = partitioned ?? garrisons.first
         self.counties = counties
         self.sync = sync
+        self.citizenShare = citizenShare
+        self.hubRestore = hubRestore
+        self.reassign = reassign
     }
 
     /// Without a county file: the first five land counties and the first city county of each voivodeship

@@ -38,6 +38,10 @@ public struct SimulationSummary: Codable, Sendable {
     public let duplicateLinks: Int
     public let reassignments: Int
     public let lostMessages: Int
+    /// Quarantined changes by reason code.
+    public let quarantineReasons: [String: Int]
+    /// Re-syncs nodes made after finding the hub restored from an older backup.
+    public let resyncs: Int
 
     enum CodingKeys: String, CodingKey {
         case mode, seed, garrisons, lost, duplicated, converged, divergent
@@ -47,6 +51,8 @@ public struct SimulationSummary: Codable, Sendable {
         case duplicateLinks = "duplicate_links"
         case reassignments
         case lostMessages = "lost_messages"
+        case resyncs
+        case quarantineReasons = "quarantine_reasons"
     }
 
     /// One line of JSON.
@@ -105,7 +111,9 @@ extension Simulation {
             garrisons: rows, lost: madeFor.keys.filter { hub.states[$0] == nil }.count, duplicated: hub.duplicates,
             converged: divergent.isEmpty, divergent: divergent, changesApplied: hub.applied,
             statusMoves: events.statusMoves, duplicateLinks: events.duplicateLinks,
-            reassignments: events.reassignments, lostMessages: events.lostMessages)
+            reassignments: events.reassignments, lostMessages: events.lostMessages,
+            quarantineReasons: Dictionary(hub.quarantined.map { ($0.item.reason.code, 1) }, uniquingKeysWith: +),
+            resyncs: ([national] + Array(nodes.values)).map(\.resyncs).reduce(0, +))
     }
 
     static func percentile(_ sorted: [Int64], _ p: Double) -> Int64? {
