@@ -3,25 +3,6 @@ import Testing
 
 /// `garrisonctl route` run as a user runs it: the built binary, its stdout JSON, stderr and exit code.
 @Suite struct RouteCommandTests {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-
-        /// stdout parsed as one JSON object.
-        func json() throws -> [String: Any] {
-            let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
-            guard let dictionary = object as? [String: Any] else {
-                throw Failure(description: "stdout is not a JSON object: \(stdout)")
-            }
-            return dictionary
-        }
-    }
-
     /// The reference counties beside the package (three levels above this file), or `$GARRISON_COUNTIES`.
     static let counties: String = {
         if let override = ProcessInfo.processInfo.environment["GARRISON_COUNTIES"], !override.isEmpty {
@@ -35,7 +16,7 @@ import Testing
     /// The counties path, failing the test (not skipping it) when the file is missing.
     static func countiesPath() throws -> String {
         guard FileManager.default.fileExists(atPath: counties) else {
-            throw Failure(description: """
+            throw CLI.Failure(description: """
                 The reference counties GeoJSON is missing: looked for \(counties). Put the shared reference data \
                 beside the package (../shared/reference/powiaty.geojson) or set GARRISON_COUNTIES to the file.
                 """)
@@ -43,52 +24,8 @@ import Testing
         return counties
     }
 
-    /// `garrisonctl` in the build products directory, beside the test bundle. On Linux `swift test` runs
-    /// `<bin>/garrisonPackageTests.xctest`, an executable, and `Bundle.main.bundleURL` is `<bin>` itself; on macOS
-    /// xctest loads the `.xctest` bundle, which lies in `<bin>`. `GARRISONCTL_DIR` overrides both.
-    static func garrisonctl() throws -> URL {
-        var directories: [URL] = []
-        if let override = ProcessInfo.processInfo.environment["GARRISONCTL_DIR"] {
-            directories.append(URL(fileURLWithPath: override))
-        }
-        directories.append(Bundle.main.bundleURL)
-        directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            directories.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        if let argument = CommandLine.arguments.first {
-            directories.append(URL(fileURLWithPath: argument).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        for directory in directories {
-            let candidate = directory.appendingPathComponent("garrisonctl")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw Failure(description: "garrisonctl not found next to the tests; looked in \(directories.map(\.path))")
-    }
-
-    /// Runs `garrisonctl` with the arguments; `GARRISON_COUNTIES` is removed from its environment unless given.
-    static func run(_ arguments: [String], countiesVariable: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = try garrisonctl()
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["GARRISON_COUNTIES"] = countiesVariable
-        process.environment = environment
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // The outputs are small (one JSON object, one message), far below a pipe's buffer.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
     @Test func piaseczno() throws {
-        let run = try Self.run(["route", "--lat", "52.0814", "--lon", "21.0237", "--counties", Self.countiesPath()])
+        let run = try CLI.garrisonctl(["route", "--lat", "52.0814", "--lon", "21.0237", "--counties", Self.countiesPath()])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json()
         #expect(json["county"] as? String == "1418")
@@ -104,7 +41,7 @@ import Testing
     }
 
     @Test func radom() throws {
-        let run = try Self.run(["route", "--lat", "51.4027", "--lon", "21.1471", "--counties", Self.countiesPath()])
+        let run = try CLI.garrisonctl(["route", "--lat", "51.4027", "--lon", "21.1471", "--counties", Self.countiesPath()])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json()
         #expect(json["county"] as? String == "1463")
@@ -113,13 +50,13 @@ import Testing
     }
 
     @Test func countiesFromEnvironment() throws {
-        let run = try Self.run(["route", "--lat", "51.4027", "--lon", "21.1471"], countiesVariable: Self.countiesPath())
+        let run = try CLI.garrisonctl(["route", "--lat", "51.4027", "--lon", "21.1471"], countiesVariable: Self.countiesPath())
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try run.json()["county"] as? String == "1463")
     }
 
     @Test func terytWithoutCounties() throws {
-        let run = try Self.run(["route", "--teryt", "1418"])
+        let run = try CLI.garrisonctl(["route", "--teryt", "1418"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json()
         #expect(json["garrison"] as? String == "KSP")
@@ -129,16 +66,16 @@ import Testing
     }
 
     @Test func terytWithCounties() throws {
-        let run = try Self.run(["route", "--teryt", "1418", "--counties", Self.countiesPath()])
+        let run = try CLI.garrisonctl(["route", "--teryt", "1418", "--counties", Self.countiesPath()])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try run.json()["county_name"] as? String == "piaseczyński")
-        let unknown = try Self.run(["route", "--teryt", "1499", "--counties", Self.countiesPath()])
+        let unknown = try CLI.garrisonctl(["route", "--teryt", "1499", "--counties", Self.countiesPath()])
         #expect(unknown.status == 3)
         #expect(unknown.stderr.contains("1499"))
     }
 
     @Test func berlinIsOutsidePoland() throws {
-        let run = try Self.run(["route", "--lat", "52.52", "--lon", "13.405", "--counties", Self.countiesPath()])
+        let run = try CLI.garrisonctl(["route", "--lat", "52.52", "--lon", "13.405", "--counties", Self.countiesPath()])
         #expect(run.status == 3)
         #expect(run.stderr.contains("outside Poland"))
         #expect(run.stdout.isEmpty)
@@ -158,14 +95,14 @@ import Testing
     ])
     func usageError(_ arguments: [String]) throws {
         // Validation comes before any file is read, so the path need not exist.
-        let run = try Self.run(["route"] + arguments + ["--counties", "unused.geojson"])
+        let run = try CLI.garrisonctl(["route"] + arguments + ["--counties", "unused.geojson"])
         #expect(run.status == 64, "\(arguments): \(run.stderr)")
         #expect(run.stderr.contains("Error:"))
         #expect(run.stdout.isEmpty)
     }
 
     @Test func pointWithoutCounties() throws {
-        let run = try Self.run(["route", "--lat", "52.0814", "--lon", "21.0237"])
+        let run = try CLI.garrisonctl(["route", "--lat", "52.0814", "--lon", "21.0237"])
         #expect(run.status != 0)
         #expect(run.status == 64)
         #expect(run.stderr.contains("--counties"))
@@ -173,14 +110,14 @@ import Testing
 
     @Test func unreadableCounties() throws {
         let point = ["route", "--lat", "52.0814", "--lon", "21.0237"]
-        let missing = try Self.run(point + ["--counties", "/nonexistent/c.geojson"])
+        let missing = try CLI.garrisonctl(point + ["--counties", "/nonexistent/c.geojson"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent/c.geojson"))
 
         let invalid = FileManager.default.temporaryDirectory.appendingPathComponent("garrison-route-\(UUID()).geojson")
         try Data("{not json".utf8).write(to: invalid)
         defer { try? FileManager.default.removeItem(at: invalid) }
-        let broken = try Self.run(point + ["--counties", invalid.path])
+        let broken = try CLI.garrisonctl(point + ["--counties", invalid.path])
         #expect(broken.status == 1)
         #expect(broken.stderr.contains(invalid.path) && broken.stderr.contains("not valid JSON"))
     }

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Runs the built executables (`garrison`, `garrisonctl`) as a user would: arguments in; stdout, stderr and the
+/// exit code out.
+enum CLI {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// One finished run.
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        /// stdout parsed as one JSON object.
+        func json() throws -> [String: Any] { try CLI.object(stdout) }
+
+        /// The last line of stdout parsed as one JSON object.
+        func lastLineJSON() throws -> [String: Any] {
+            try CLI.object(String(stdout.split(separator: "\n").last ?? ""))
+        }
+    }
+
+    static func object(_ text: String) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        guard let dictionary = object as? [String: Any] else {
+            throw Failure(description: "not a JSON object: \(text)")
+        }
+        return dictionary
+    }
+
+    /// An executable in the build products directory, beside the test bundle. On Linux `swift test` runs
+    /// `<bin>/<package>PackageTests.xctest` (an executable), on macOS it loads it as a bundle into xctest; either
+    /// way the products are in the directory holding the bundle. `GARRISON_BIN_DIR` overrides.
+    static func executable(_ name: String) throws -> URL {
+        var directories: [URL] = []
+        if let override = ProcessInfo.processInfo.environment["GARRISON_BIN_DIR"] {
+            directories.append(URL(fileURLWithPath: override))
+        }
+        directories.append(Bundle.main.bundleURL)
+        directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            directories.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        if let argument = CommandLine.arguments.first {
+            directories.append(URL(fileURLWithPath: argument).resolvingSymlinksInPath().deletingLastPathComponent())
+        }
+        for directory in directories {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw Failure(description: "\(name) not found next to the tests; looked in \(directories.map(\.path))")
+    }
+
+    /// Runs `name` with the arguments. stderr goes through a file so a chatty run can never block on a full pipe.
+    static func run(_ name: String, _ arguments: [String], environment overrides: [String: String?] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = try executable(name)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in overrides { environment[key] = value }
+        process.environment = environment
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("garrison-cli-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: errorFile)
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = (try? Data(contentsOf: errorFile)) ?? Data()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// `garrisonctl` with `GARRISON_COUNTIES` removed from its environment unless given.
+    static func garrisonctl(_ arguments: [String], countiesVariable: String? = nil) throws -> Run {
+        try run("garrisonctl", arguments, environment: ["GARRISON_COUNTIES": countiesVariable])
+    }
+}
