@@ -11,6 +11,13 @@ public enum FieldValue: Hashable, Sendable {
     case array([FieldValue])
     case object([String: FieldValue])
 
+    /// A number, normalised the way JSON round-trips it: an integral value becomes `.int`, so a value written
+    /// locally equals the same value decoded at another site.
+    public static func number(_ value: Double) -> FieldValue {
+        if value.rounded() == value, abs(value) < 9_007_199_254_740_992 { return .int(Int64(value)) }
+        return .double(value)
+    }
+
     /// A canonical text form (sorted object keys), stable across sites.
     public var canonical: String {
         switch self {
@@ -53,7 +60,7 @@ extension FieldValue: Codable {
         } else if let value = try? container.decode(Int64.self) {
             self = .int(value)
         } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
+            self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([FieldValue].self) {

@@ -54,7 +54,7 @@ public struct ReportWriter: Sendable {
             .createdAt: .int(nowMillis), .unit: .string(report.unit ?? LocalUnit(county: report.county).id),
         ]
         if let location = report.location {
-            values[.location] = .object(["lat": .double(location.latitude), "lon": .double(location.longitude)])
+            values[.location] = .object(["lat": .number(location.latitude), "lon": .number(location.longitude)])
         }
         if let event = report.eventAtMillis { values[.eventAt] = .int(event) }
         if let timeOfDay = report.timeOfDay { values[.timeOfDay] = .string(timeOfDay.rawValue) }

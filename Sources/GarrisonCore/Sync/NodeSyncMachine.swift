@@ -48,19 +48,10 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     public mutating func pushSucceeded(_ ack: PushAck, nowMillis: Int64) -> [SyncEffect] {
         let sent = pushInFlightThrough
         pushInFlightThrough = nil
-        if let known = checkpoint.hub, known != ack.hub {
-            return beginResync("hub identity changed from \(known) to \(ack.hub)", hub: ack.hub, nowMillis: nowMillis)
-        }
-        if ack.ackedThrough < checkpoint.lastAcked {
-            return beginResync(
-                "hub acknowledged through \(ack.ackedThrough) but had acknowledged \(checkpoint.lastAcked) before: "
-                    + "it was restored from an older backup", hub: ack.hub, nowMillis: nowMillis)
-        }
+        let regression = ack.ackedThrough < checkpoint.lastAcked
+            ? "hub acknowledged through \(ack.ackedThrough) but had acknowledged \(checkpoint.lastAcked) before" : nil
         var effects: [SyncEffect] = []
-        if checkpoint.hub == nil {
-            checkpoint.hub = ack.hub
-            effects.append(.adoptHub(ack.hub))
-        }
+        if let resync = checkHub(ack.hub, regression: regression, effects: &effects) { return resync }
         let acked = min(ack.ackedThrough, max(sent ?? ack.ackedThrough, checkpoint.lastAcked))
         let rejections = ack.rejections.filter { $0.seq > checkpoint.lastAcked && $0.seq <= acked }
         if !rejections.isEmpty {
@@ -113,19 +104,10 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// The hub answered a pull.
     public mutating func pullSucceeded(_ page: PullPage, nowMillis: Int64) -> [SyncEffect] {
         pullInFlight = false
-        if let known = checkpoint.hub, known != page.hub {
-            return beginResync("hub identity changed from \(known) to \(page.hub)", hub: page.hub, nowMillis: nowMillis)
-        }
-        if page.head < checkpoint.cursor {
-            return beginResync(
-                "hub feed ends at \(page.head) but this node had applied through \(checkpoint.cursor): "
-                    + "it was restored from an older backup", hub: page.hub, nowMillis: nowMillis)
-        }
+        let regression = page.head < checkpoint.cursor
+            ? "hub feed ends at \(page.head) but this node had applied through \(checkpoint.cursor)" : nil
         var effects: [SyncEffect] = []
-        if checkpoint.hub == nil {
-            checkpoint.hub = page.hub
-            effects.append(.adoptHub(page.hub))
-        }
+        if let resync = checkHub(page.hub, regression: regression, effects: &effects) { return resync }
         if page.nextCursor > checkpoint.cursor || !page.entries.isEmpty {
             effects.append(.applyPage(entries: page.entries, cursor: max(page.nextCursor, checkpoint.cursor)))
             checkpoint.cursor = max(page.nextCursor, checkpoint.cursor)
@@ -153,7 +135,23 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
 
     // MARK: re-sync
 
-    private mutating func beginResync(_ reason: String, hub: HubIdentity, nowMillis: Int64) -> [SyncEffect] {
+    /// Checks an answer's hub against the one synced with: a new identity, or a hub that has forgotten what it
+    /// acknowledged (`regression`), starts a re-sync (its effects are returned); a first answer adopts the hub.
+    private mutating func checkHub(_ hub: HubIdentity, regression: String?, effects: inout [SyncEffect]) -> [SyncEffect]? {
+        if let known = checkpoint.hub, known != hub {
+            return beginResync("hub identity changed from \(known) to \(hub)", hub: hub)
+        }
+        if let regression {
+            return beginResync(regression + ": it was restored from an older backup", hub: hub)
+        }
+        if checkpoint.hub == nil {
+            checkpoint.hub = hub
+            effects.append(.adoptHub(hub))
+        }
+        return nil
+    }
+
+    private mutating func beginResync(_ reason: String, hub: HubIdentity) -> [SyncEffect] {
         resyncPending = true
         status.resyncs += 1
         status.lastError = reason

@@ -1,0 +1,40 @@
+import Foundation
+import GarrisonCore
+import Testing
+
+/// Changes travel as JSON: what a site writes must equal what another site decodes, or replicas diverge.
+@Suite("Wire format")
+struct WireFormatTests {
+    func roundTrip<T: Codable>(_ value: T) throws -> T {
+        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(value))
+    }
+
+    @Test("changes survive JSON unchanged, integral coordinates included")
+    func changes() throws {
+        var generator = HistoryGenerator(seed: 3)
+        for change in generator.history(reports: 3, steps: 60) {
+            #expect(try roundTrip(change) == change)
+        }
+        var writer = ReportWriter(clock: HybridClock(site: "node-14"))
+        var report = Fixtures.newReport(id: "r-int", garrison: "14", county: "1463")
+        report.location = Coordinate(latitude: 51.0, longitude: 21.0)
+        let change = writer.create(report, nowMillis: 1_000)
+        #expect(try roundTrip(change) == change)
+    }
+
+    @Test("sync messages survive JSON unchanged")
+    func messages() throws {
+        var f = Fixtures()
+        let (create, _) = f.created()
+        let hub = HubIdentity(systemID: "7311", timeline: 2)
+        let push = PushRequest(changes: [QueuedChange(seq: 1, change: create)], rebase: true)
+        #expect(try roundTrip(push) == push)
+        let ack = PushAck(ackedThrough: 1, rejections: [Rejection(seq: 1, reason: .unknownReport("x"))], hub: hub)
+        #expect(try roundTrip(ack) == ack)
+        let page = PullPage(entries: [FeedEntry(position: 9, change: create, committedAtMillis: 5)], nextCursor: 9,
+                            caughtUp: true, head: 9, hub: hub)
+        #expect(try roundTrip(page) == page)
+        let json = String(decoding: try JSONEncoder().encode(ack), as: UTF8.self)
+        #expect(json.contains("\"acked_through\":1"))
+    }
+}
