@@ -71,15 +71,10 @@ struct DemoCommand: ParsableCommand {
                     .appending("queued=\(progress.queued) conflicts=\(progress.conflicts)\n").utf8))
         }
         let elapsed = ContinuousClock.now - started
-        if json {
-            print(summary.table)
-            print("(simulated \(summary.simulatedSeconds) s in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
-            print(summary.json)
-        } else {
-            print(summary.table)
-            print("(simulated \(summary.simulatedSeconds) s in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
-            if !summary.divergent.isEmpty { print("divergent: " + summary.divergent.joined(separator: "; ")) }
-        }
+        print(summary.table)
+        print("(simulated \(summary.simulatedSeconds) s in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
+        if !summary.divergent.isEmpty { print("divergent: " + summary.divergent.joined(separator: "; ")) }
+        if json { print(summary.json) }
         if !summary.converged || summary.lost > 0 || summary.duplicated > 0 { throw ExitCode(2) }
     }
 }

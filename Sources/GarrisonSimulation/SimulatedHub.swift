@@ -30,9 +30,8 @@ struct SimulatedHub {
         let current = states.filter { ids.contains($0.key) }
         let plan = applier.plan(
             request, from: principal, highWater: highWater[principal.site] ?? 0, current: current, nowMillis: nowMillis)
-        for queued in request.changes where queued.seq > (highWater[principal.site] ?? 0) && queued.seq <= plan.ackedThrough {
-            if !taken.insert("\(principal.site)/\(queued.seq)").inserted { duplicates += 1 }
-        }
+        // Counted from what the plan took, not from the high-water arithmetic it is checked against.
+        for seq in plan.taken where !taken.insert("\(principal.site)/\(seq)").inserted { duplicates += 1 }
         commit(plan, nowMillis: nowMillis)
         highWater[principal.site] = plan.ackedThrough
         return PushAck(ackedThrough: plan.ackedThrough, rejections: plan.rejections, hub: identity)

@@ -10,6 +10,7 @@ struct SimulatedNode {
     private(set) var queue: [QueuedChange] = []
     private(set) var rejected: [Rejection] = []
     private(set) var conflicts: [String: ConflictRecord] = [:]
+    /// The checkpoint as last committed with the store; a crash restarts the machine from it.
     private var persisted = SyncCheckpoint.initial
     private var nextSeq: Int64 = 1
     /// Volatile: lost in a crash.
@@ -35,9 +36,9 @@ struct SimulatedNode {
         let outcome = MergeEngine.apply(change, to: states[change.reportID], nowMillis: nowMillis)
         states[change.reportID] = outcome.state
         queue.append(QueuedChange(seq: nextSeq, change: change))
-        persisted.queueHead = nextSeq
         machine.enqueued(through: nextSeq)
         nextSeq += 1
+        persisted = machine.checkpoint
     }
 
     /// The node process dies and restarts: everything volatile is rebuilt from the durable store.
@@ -61,7 +62,7 @@ struct SimulatedNode {
                 queue.removeAll { $0.seq <= through }
             case .recordRejections(let rejections):
                 rejected += rejections
-            case .applyPage(let entries, let cursor):
+            case .applyPage(let entries, _):
                 for entry in entries {
                     writer.observe(entry.change, nowMillis: nowMillis)
                     let outcome = MergeEngine.apply(entry.change, to: states[entry.change.reportID], nowMillis: nowMillis)
@@ -71,9 +72,8 @@ struct SimulatedNode {
                         lagSamples[entry.change.garrison, default: []].append(nowMillis - entry.committedAtMillis)
                     }
                 }
-                persisted.cursor = cursor
-            case .adoptHub(let hub):
-                persisted.hub = hub
+            case .adoptHub:
+                break  // the checkpoint below carries it
             case .resync:
                 resyncs += 1
                 // The restored hub lost what it had acknowledged. Re-send this node's own writes to its garrison's
@@ -87,17 +87,11 @@ struct SimulatedNode {
                     queue.append(QueuedChange(seq: nextSeq, change: restore))
                     nextSeq += 1
                 }
-                persisted.cursor = 0
-                persisted.needsRebase = true
-                persisted.queueHead = nextSeq - 1
                 machine.resyncCompleted(queueHead: nextSeq - 1)
             }
         }
-        let checkpoint = machine.checkpoint
-        persisted.lastAcked = checkpoint.lastAcked
-        persisted.needsRebase = checkpoint.needsRebase
-        persisted.hub = checkpoint.hub
-        persisted.cursor = checkpoint.cursor
+        // The store commits the effects and the machine's checkpoint (cursor, acks, hub) in one transaction.
+        persisted = machine.checkpoint
     }
 
     /// Reports of this node's garrison (every report for the national node).

@@ -74,7 +74,8 @@ extension Simulation {
             return
         }
         if chance(0.6) {
-            // Same category, different garrisons: the pair a cross-border duplicate search finds.
+            // Same category, different garrisons, linked by the national role. Finding pairs by distance and time
+            // is the national node's work (issue 5); here the link itself is what travels and must converge.
             guard let first = pick(known), let category = first[.category] else { return }
             let partner = known.first { $0[.category] == category && $0.garrison != first.garrison && $0[.duplicateOf] == nil && $0.reportID != first.reportID }
             guard let partner, first[.duplicateOf] == nil else { return }

@@ -13,7 +13,7 @@ public struct SimulationConfig: Sendable {
     public var lossRate: Double
     /// Probability per simulated second that a node process is killed and restarts.
     public var crashRatePerSecond: Double
-    /// A garrison cut off from the hub for the middle third of the run (nil: none).
+    /// The garrison cut off from the hub for the middle third of the run (nil given: the first garrison).
     public var partitioned: GarrisonCode?
     /// Counties to put reports in, per garrison; by default a few real TERYT codes per garrison.
     public var counties: [GarrisonCode: [CountyCode]]

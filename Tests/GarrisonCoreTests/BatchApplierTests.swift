@@ -28,12 +28,14 @@ struct BatchApplierTests {
         let overlap = applier.plan(PushRequest(changes: Array(queued[1..<5])), from: f.nodePrincipal, highWater: 3,
                                    current: first.states, nowMillis: 0)
         #expect(overlap.skipped == 2)
+        #expect(overlap.taken == [4, 5])
         #expect(overlap.applied == 2)
         #expect(overlap.ackedThrough == 5)
         let replay = applier.plan(PushRequest(changes: queued), from: f.nodePrincipal, highWater: 5,
                                   current: overlap.states, nowMillis: 0)
         #expect(replay.applied == 0)
         #expect(replay.skipped == 5)
+        #expect(replay.taken.isEmpty)
         #expect(replay.ackedThrough == 5)
         #expect(overlap.states["r1"]?[.description] == .string("edit 4"))
     }

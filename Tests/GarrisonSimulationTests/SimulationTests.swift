@@ -23,7 +23,7 @@ struct SimulationTests {
         #expect(summary.garrisons.count == 17)
         #expect(summary.garrisons.map(\.made).reduce(0, +) > 400)
         #expect(summary.lostMessages > 0, "the run must actually lose messages")
-        #expect(summary.garrisons.map(\.crashes).reduce(0, +) > 0 || seed == 3, "crashes happen")
+        #expect(summary.garrisons.map(\.crashes).reduce(0, +) > 0, "crashes happen")
         #expect(summary.reassignments == 1)
         #expect(summary.duplicateLinks > 0)
     }

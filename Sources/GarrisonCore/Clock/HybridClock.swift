@@ -1,7 +1,6 @@
 /// A site's hybrid logical clock: issues stamps that are monotonic and move past everything observed.
 ///
-/// Pure value type: the physical time is passed in (from an injected `WallClock`), so simulations and tests
-/// control time exactly.
+/// Pure value type: the physical time is passed in by the caller, so simulations and tests control time exactly.
 public struct HybridClock: Sendable {
     /// The site whose stamps this clock makes.
     public let site: SiteID
@@ -50,10 +49,4 @@ public struct HybridClock: Sendable {
         last = HLC(wallMillis: wall, counter: counter, site: site)
         return true
     }
-}
-
-/// The source of physical time, injected so the core never reads the system clock itself.
-public protocol WallClock: Sendable {
-    /// Milliseconds since 1970-01-01T00:00:00Z.
-    func nowMillis() -> Int64
 }

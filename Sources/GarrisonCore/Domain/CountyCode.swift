@@ -20,10 +20,9 @@ public struct CountyCode: Hashable, Comparable, Sendable, CustomStringConvertibl
         guard Self.voivodeshipCodes.contains(voivodeship) else {
             throw .invalidTeryt(text, reason: "no voivodeship has TERYT code \(voivodeship)")
         }
-        guard let county = Int(text.suffix(2)), county >= 1 else {
+        guard text.suffix(2) != "00" else {
             throw .invalidTeryt(text, reason: "county number 00 does not exist")
         }
-        _ = county
         self.rawValue = text
     }
 
@@ -45,8 +44,7 @@ public struct CountyCode: Hashable, Comparable, Sendable, CustomStringConvertibl
 
 extension CountyCode: Codable {
     public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(validating: text) } catch { throw error }
+        try self.init(validating: decoder.singleValueContainer().decode(String.self))
     }
 
     public func encode(to encoder: Encoder) throws {

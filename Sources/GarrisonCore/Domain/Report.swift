@@ -72,7 +72,7 @@ public struct Report: Hashable, Codable, Sendable, Identifiable {
         self.verifiedAtMillis = state[.verifiedAt]?.intValue
         self.notes = state.notes.values.sorted { ($0.atMillis, $0.id) < ($1.atMillis, $1.id) }
         self.confirmations = state.confirmations.count
-        self.modified = ([state.status?.stamp, state.tombstone].compactMap { $0 } + state.fields.values.map(\.stamp)).max()
+        self.modified = state.latestStamp
     }
 
     /// Which deadlines the report has missed at `nowMillis`.

@@ -3,23 +3,21 @@
 public enum Authority {
     /// Returns why `principal` may not apply `change` to `current` (the receiver's state), or nil if it may.
     public static func check(_ change: Change, by principal: Principal, current: ReportState?) -> QuarantineReason? {
-        // Tenancy first: a node learns nothing about another garrison's reports, not even whether they exist.
-        if principal.role == .node, change.garrison != principal.garrison {
-            return .crossTenant(principal, garrison: change.garrison)
+        // Tenancy first, for every kind of change: a node learns nothing about another garrison's reports, not
+        // even whether they exist, and may not touch a report that now belongs to another garrison.
+        if principal.role == .node {
+            if change.garrison != principal.garrison { return .crossTenant(principal, garrison: change.garrison) }
+            if let owner = current?.garrison, owner != change.garrison { return .crossTenant(principal, garrison: owner) }
         }
         if change.kind == .create, let current, !isReplayOfCreation(change, current) {
             return .reportExists(change.reportID)
         }
         if change.kind == .update, current == nil { return .unknownReport(change.reportID) }
-        if change.kind == .restore { return checkRestore(change, by: principal, current: current) }
+        if change.kind == .restore { return checkRestore(change, by: principal) }
         switch principal.role {
         case .admin:
             return nil
         case .node:
-            guard let own = principal.garrison, change.garrison == own else {
-                return .crossTenant(principal, garrison: change.garrison)
-            }
-            if let owner = current?.garrison, owner != own { return .crossTenant(principal, garrison: owner) }
             if let pillar = change.fields[.pillar]?.value.stringValue, pillar == Pillar.citizensOnline.rawValue {
                 return .unauthorizedField(principal, "pillar=citizens_online")
             }
@@ -57,20 +55,15 @@ public enum Authority {
         }
     }
 
-    /// A restore re-sends the sender's own earlier writes: every stamp must be the sender's, to its own garrison.
-    static func checkRestore(_ change: Change, by principal: Principal, current: ReportState?) -> QuarantineReason? {
+    /// A restore re-sends the sender's own earlier writes: every stamp must be the sender's (tenancy is checked
+    /// before, as for any change).
+    static func checkRestore(_ change: Change, by principal: Principal) -> QuarantineReason? {
         switch principal.role {
         case .admin:
             return nil
         case .intake:
             return .unauthorizedField(principal, "restore")
         case .node, .national:
-            if principal.role == .node {
-                guard let own = principal.garrison, change.garrison == own else {
-                    return .crossTenant(principal, garrison: change.garrison)
-                }
-                if let owner = current?.garrison, owner != own { return .crossTenant(principal, garrison: owner) }
-            }
             if let field = change.fields.first(where: { $0.value.stamp.site != principal.site })?.key {
                 return .unauthorizedField(principal, "\(field.rawValue) (not written by \(principal.site))")
             }

@@ -29,6 +29,8 @@ public struct BatchApplier: Sendable {
         public var skipped: Int = 0
         /// Changes applied.
         public var applied: Int = 0
+        /// The sequences this batch took (applied or quarantined): each must be taken once over a node's life.
+        public var taken: [Int64] = []
         /// True when the batch started past `highWater + 1` without `rebase`: nothing applied (the node will
         /// see `ackedThrough` below what it had acknowledged and re-sync).
         public var gap = false
@@ -66,6 +68,7 @@ public struct BatchApplier: Sendable {
                 continue
             }
             apply(queued.change, seq: queued.seq, from: principal, states: &states, plan: &plan, nowMillis: nowMillis)
+            plan.taken.append(queued.seq)
             plan.ackedThrough = queued.seq
         }
         return plan

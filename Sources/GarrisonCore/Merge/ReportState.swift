@@ -65,6 +65,11 @@ public struct ReportState: Hashable, Codable, Sendable {
     /// The garrison the report belongs to now.
     public var garrison: GarrisonCode? { self[.garrison]?.stringValue.map(GarrisonCode.init(rawValue:)) }
 
+    /// The latest stamp of any write the state holds: when the report last changed.
+    public var latestStamp: HLC? {
+        ([status?.stamp, tombstone].compactMap { $0 } + fields.values.map(\.stamp)).max()
+    }
+
     /// Whether the report has been deleted.
     public var isDeleted: Bool { tombstone != nil }
 }

@@ -111,8 +111,7 @@ public struct ReportWriter: Sendable {
 
     /// Moves the clock past everything in a state the writer is about to overwrite, so its stamps follow them.
     public mutating func observe(_ state: ReportState, nowMillis: Int64) {
-        let stamps = [state.status?.stamp, state.tombstone].compactMap { $0 } + state.fields.values.map(\.stamp)
-        if let latest = stamps.max() { clock.observe(latest, physicalMillis: nowMillis) }
+        if let latest = state.latestStamp { clock.observe(latest, physicalMillis: nowMillis) }
     }
 
     /// Moves the clock past a received change.

@@ -68,6 +68,7 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         status.lastPushMillis = nowMillis
         status.lastError = nil
         pushRetryAt = 0
+        status.nextPushMillis = nil
         status.update(checkpoint)
         return effects
     }
@@ -118,6 +119,7 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         status.lastPullMillis = nowMillis
         status.hubHead = page.head
         pullRetryAt = 0
+        status.nextPullMillis = nil
         status.update(checkpoint)
         return effects
     }

@@ -19,14 +19,13 @@ public struct SyncStatus: Hashable, Sendable, Codable {
     public var lastError: String?
 
     init(checkpoint: SyncCheckpoint) {
-        self.queueDepth = max(0, checkpoint.queueHead - checkpoint.lastAcked)
-        self.lastAcked = checkpoint.lastAcked
-        self.cursor = checkpoint.cursor
+        (self.queueDepth, self.lastAcked, self.cursor) = (0, 0, 0)
         self.caughtUp = false
         self.pushFailures = 0
         self.pullFailures = 0
         self.rejections = 0
         self.resyncs = 0
+        update(checkpoint)
     }
 
     mutating func update(_ checkpoint: SyncCheckpoint) {
