@@ -19,15 +19,75 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "GarrisonCore"),
         .target(name: "GarrisonSimulation", dependencies: ["GarrisonCore"]),
+        // The deployment's own PKI: the CA, certificates naming a principal, PEM files (DESIGN §6).
+        .target(
+            name: "GarrisonPKI",
+            dependencies: [
+                "GarrisonCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // YAML configuration files with environment overrides, read key by key with errors that name the key.
+        .target(name: "GarrisonConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // A private PostgreSQL cluster (initdb/pg_ctl in a temporary directory) for tests, benchmarks and the demo.
+        .target(name: "GarrisonEmbeddedPostgres", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // The hub daemon: PostgreSQL store, mutual-TLS sync API, admin API, operations endpoints.
+        .target(
+            name: "GarrisonHub",
+            dependencies: [
+                "GarrisonCore",
+                "GarrisonPKI",
+                "GarrisonConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The hub's HTTPS client side (nodes, garrisonctl, tests, benchmarks): mutual TLS from PEM files.
+        .target(
+            name: "GarrisonHubClient",
+            dependencies: [
+                "GarrisonCore",
+                "GarrisonPKI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "GarrisonMain",
             dependencies: [
                 "GarrisonCore",
                 "GarrisonSimulation",
+                "GarrisonHub",
+                "GarrisonConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -43,11 +103,30 @@ let package = Package(
             dependencies: [
                 "GarrisonCore",
                 "GarrisonSimulation",
+                "GarrisonHub",
+                "GarrisonHubClient",
+                "GarrisonEmbeddedPostgres",
+                "GarrisonPKI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(name: "GarrisonCoreTests", dependencies: ["GarrisonCore"]),
         .testTarget(name: "GarrisonSimulationTests", dependencies: ["GarrisonCore", "GarrisonSimulation"]),
+        // The hub against a real PostgreSQL started by the harness, over real mutual TLS.
+        .testTarget(
+            name: "GarrisonHubTests",
+            dependencies: [
+                "GarrisonCore",
+                "GarrisonHub",
+                "GarrisonHubClient",
+                "GarrisonPKI",
+                "GarrisonConfig",
+                "GarrisonEmbeddedPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // Runs the built executables as a user would (their dependency here makes `swift test` build them).
         .testTarget(name: "GarrisonCLITests", dependencies: ["GarrisonCtl", "GarrisonMain"]),
     ]

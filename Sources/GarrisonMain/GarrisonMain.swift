@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// `garrison`: the daemons (`hub`, `node`) and the one-command `demo`.
 @main
-struct GarrisonMain: ParsableCommand {
+struct GarrisonMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "garrison",
         abstract: "The synchronisation backbone of the National Security Threat Map (KMZB).",
-        subcommands: [DemoCommand.self]
+        subcommands: [HubCommand.self, DemoCommand.self]
     )
 }

@@ -51,9 +51,12 @@ public struct BatchApplier: Sendable {
     }
 
     /// Plans a node's pushed batch given its high-water mark and the current states of the batch's reports.
+    ///
+    /// `unavailable` names reports that exist but that the sender may not see (a store with row-level security
+    /// finds them only when a creation collides): a change to one is quarantined, never merged.
     public func plan(
         _ request: PushRequest, from principal: Principal, highWater: Int64, current: [String: ReportState],
-        nowMillis: Int64
+        unavailable: Set<String> = [], nowMillis: Int64
     ) -> Plan {
         var plan = Plan(ackedThrough: highWater)
         let ordered = request.changes.sorted { $0.seq < $1.seq }
@@ -67,7 +70,13 @@ public struct BatchApplier: Sendable {
                 plan.skipped += 1
                 continue
             }
-            apply(queued.change, seq: queued.seq, from: principal, states: &states, plan: &plan, nowMillis: nowMillis)
+            if unavailable.contains(queued.change.reportID) {
+                let reason: QuarantineReason = queued.change.kind == .create
+                    ? .reportExists(queued.change.reportID) : .unknownReport(queued.change.reportID)
+                plan.quarantined.append(Quarantined(seq: queued.seq, change: queued.change, reason: reason))
+            } else {
+                apply(queued.change, seq: queued.seq, from: principal, states: &states, plan: &plan, nowMillis: nowMillis)
+            }
             plan.taken.append(queued.seq)
             plan.ackedThrough = queued.seq
         }

@@ -1,0 +1,205 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private PostgreSQL cluster in a temporary directory (initdb/pg_ctl), for tests, benchmarks and the demo.
+///
+/// It listens only on a Unix socket in a directory nobody else can enter, so `trust` authentication inside it is
+/// safe. PostgreSQL refuses to run as root: when the process is root, the cluster is owned by and run as the
+/// `postgres` user (through `runuser`). `stop()` stops it and removes the directory; clusters left behind by a
+/// process that died are cleaned up by the next `start`.
+public final class EmbeddedPostgres: Sendable {
+    /// The directory holding the data, the socket and the log.
+    public let directory: URL
+    /// The directory of the Unix socket: the `host` a client connects to.
+    public let socketDirectory: String
+    /// The port, which names the socket file (`.s.PGSQL.<port>`).
+    public let port: Int
+    /// The superuser's name.
+    public let superuser = "postgres"
+    private let binaries: PostgresBinaries
+
+    private init(directory: URL, binaries: PostgresBinaries) {
+        self.directory = directory
+        self.socketDirectory = directory.appendingPathComponent("socket").path
+        self.port = 5432
+        self.binaries = binaries
+    }
+
+    /// Creates and starts a cluster. `durable: false` turns fsync off (tests); benchmarks and the demo keep it on.
+    public static func start(durable: Bool = true, logger: Logger = Logger(label: "garrison.embedded-postgres"))
+        throws -> EmbeddedPostgres
+    {
+        let binaries = try PostgresBinaries.locate()
+        removeAbandonedClusters(logger: logger)
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "garrison-pg-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let cluster = EmbeddedPostgres(directory: base, binaries: binaries)
+        do {
+            try cluster.create(durable: durable)
+            try cluster.run(binaries.pgCtl, asOwner: true, "-D", cluster.dataPath, "-l", cluster.logPath, "-w", "-t", "60", "start")
+        } catch {
+            let log = (try? String(contentsOfFile: cluster.logPath, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(at: base)
+            throw EmbeddedPostgresError("PostgreSQL did not start: \(error)\n\(log.suffix(2000))")
+        }
+        logger.info("embedded PostgreSQL started", metadata: ["directory": "\(base.path)"])
+        return cluster
+    }
+
+    /// Runs SQL as the superuser (through psql), failing on the first error.
+    public func execute(_ sql: String, database: String = "postgres") throws {
+        try run(binaries.psql, asOwner: false, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory,
+            "-p", "\(port)", "-U", superuser, "-d", database, "-c", sql)
+    }
+
+    /// Runs psql as `user` with extra arguments (the COPY baseline of a benchmark, for example).
+    public func psql(user: String, database: String, arguments: [String]) throws {
+        try run(binaries.psql, asOwner: false, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory,
+            "-p", "\(port)", "-U", user, "-d", database] + arguments)
+    }
+
+    /// Creates the garrison deployment's roles and database: an owner that runs migrations and an application
+    /// role that neither owns the tables nor bypasses row-level security (DESIGN §5).
+    public func createDeploymentDatabase(name: String, owner: String = "garrison_owner", app: String = "garrison_app") throws {
+        try execute("""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(owner)') THEN CREATE ROLE \(owner) LOGIN; END IF;
+              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(app)') THEN
+                CREATE ROLE \(app) LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF;
+            END $$;
+            """)
+        try execute("CREATE DATABASE \(name) OWNER \(owner)")
+        try execute("REVOKE ALL ON DATABASE \(name) FROM PUBLIC; GRANT CONNECT ON DATABASE \(name) TO \(app), \(owner)")
+        // The owner reads the cluster's identity (pg_control_*) for the hub's identity.
+        try execute("GRANT pg_read_all_settings, pg_monitor TO \(owner), \(app)")
+    }
+
+    /// Stops the cluster (fast shutdown) and removes its directory.
+    public func stop() {
+        try? run(binaries.pgCtl, asOwner: true, "-D", dataPath, "-m", "fast", "-w", "stop")
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Stops the cluster at once, as a power cut would (`immediate`), keeping the data; `restart()` recovers it.
+    public func crash() throws {
+        try run(binaries.pgCtl, asOwner: true, "-D", dataPath, "-m", "immediate", "-w", "stop")
+    }
+
+    /// Starts the cluster again after `crash()`.
+    public func restart() throws {
+        try run(binaries.pgCtl, asOwner: true, "-D", dataPath, "-l", logPath, "-w", "-t", "60", "start")
+    }
+
+    /// The server log so far.
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    var dataPath: String { directory.appendingPathComponent("data").path }
+    var logPath: String { directory.appendingPathComponent("postgres.log").path }
+
+    private func create(durable: Bool) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+        try Data("\(getpid())".utf8).write(to: directory.appendingPathComponent("owner.pid"))
+        try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        if binaries.runAsPostgres {
+            try Self.runProcess("/bin/chown", ["-R", "postgres:postgres", directory.path])
+        }
+        try run(binaries.initdb, asOwner: true, "-D", dataPath, "-U", superuser, "-A", "trust", "-E", "UTF8",
+            "--locale=C.UTF-8", "--no-sync")
+        let settings = """
+
+            listen_addresses = ''
+            unix_socket_directories = '\(socketDirectory)'
+            unix_socket_permissions = 0700
+            port = \(port)
+            max_connections = 300
+            shared_buffers = 256MB
+            fsync = \(durable ? "on" : "off")
+            synchronous_commit = on
+            full_page_writes = \(durable ? "on" : "off")
+            max_wal_size = 2GB
+            wal_level = logical
+            max_wal_senders = 10
+            max_replication_slots = 10
+            log_min_messages = warning
+            """
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dataPath + "/postgresql.conf"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(settings.utf8))
+        try handle.close()
+    }
+
+    private func run(_ executable: String, asOwner: Bool, _ arguments: String...) throws {
+        try run(executable, asOwner: asOwner, arguments)
+    }
+
+    private func run(_ executable: String, asOwner: Bool, _ arguments: [String]) throws {
+        if asOwner && binaries.runAsPostgres {
+            try Self.runProcess(binaries.runuser, ["-u", "postgres", "--", executable] + arguments)
+        } else {
+            try Self.runProcess(executable, arguments)
+        }
+    }
+
+    /// Runs a program to completion with `posix_spawn` and `waitpid`, its output in a temporary file.
+    ///
+    /// Not Foundation's `Process`: `pg_ctl start` leaves the server running with whatever descriptors it
+    /// inherited, and `Process` learns of the exit through a descriptor the server would then hold open
+    /// forever. Here the exit is learned from `waitpid`, whatever the server keeps open.
+    static func runProcess(_ executable: String, _ arguments: [String]) throws {
+        let outputPath = NSTemporaryDirectory() + "garrison-run-\(UUID().uuidString)"
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw EmbeddedPostgresError("cannot run \(executable): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            throw EmbeddedPostgresError(
+                "\((executable as NSString).lastPathComponent) \(arguments.joined(separator: " ")) "
+                    + (exited ? "exited with \(code)" : "was killed by signal \(status & 0x7f)") + ": \(text.suffix(1500))")
+        }
+    }
+
+    /// Stops and removes clusters whose creating process is gone (a test run that was killed).
+    private static func removeAbandonedClusters(logger: Logger) {
+        let temp = URL(fileURLWithPath: NSTemporaryDirectory())
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: temp.path) else { return }
+        for entry in entries where entry.hasPrefix("garrison-pg-") {
+            let directory = temp.appendingPathComponent(entry)
+            guard let text = try? String(contentsOf: directory.appendingPathComponent("owner.pid"), encoding: .utf8),
+                let pid = Int32(text), kill(pid, 0) != 0, errno == ESRCH,
+                let binaries = try? PostgresBinaries.locate()
+            else { continue }
+            let cluster = EmbeddedPostgres(directory: directory, binaries: binaries)
+            if FileManager.default.fileExists(atPath: cluster.dataPath + "/postmaster.pid") {
+                try? cluster.run(binaries.pgCtl, asOwner: true, "-D", cluster.dataPath, "-m", "immediate", "-w", "stop")
+            }
+            try? FileManager.default.removeItem(at: directory)
+            logger.info("removed an abandoned embedded PostgreSQL", metadata: ["directory": "\(directory.path)"])
+        }
+    }
+}
+
+/// Why the embedded PostgreSQL could not be used; the message says what to install or set.
+public struct EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

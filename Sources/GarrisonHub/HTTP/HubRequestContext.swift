@@ -1,0 +1,38 @@
+import GarrisonPKI
+import Hummingbird
+import NIOCore
+import NIOSSL
+import X509
+
+/// The request context of the hub's listeners: it keeps the connection's channel, where the client
+/// certificate is (DESIGN §6: tenant and role come from the certificate only).
+public struct HubRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+
+    /// The identity in the verified client certificate. The TLS handshake already refused a missing
+    /// certificate or one from another CA; this refuses a certificate that names no garrison identity.
+    func identity() async throws -> CertificateIdentity {
+        let certificate: NIOSSLCertificate?
+        do {
+            certificate = try await channel.nioSSL_peerCertificate().get()
+        } catch {
+            throw Problem(.unauthorized, code: "no_certificate", detail: "this listener requires a client certificate")
+        }
+        guard let certificate else {
+            throw Problem(.unauthorized, code: "no_certificate", detail: "no client certificate was presented")
+        }
+        do {
+            return try CertificateIdentity(certificate: Certificate(derEncoded: certificate.toDERBytes()))
+        } catch let error as PKIError {
+            throw Problem.forbidden(error.code, error.message)
+        } catch {
+            throw Problem.forbidden("unreadable_certificate", "the client certificate cannot be read")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+
+/// `/healthz` (the process answers), `/readyz` (database reachable, migrations current) and Prometheus
+/// `/metrics` with per-garrison series (DESIGN §8). Served on the TLS listener and on the local ops listener.
+struct OpsRoutes {
+    let store: HubStore
+    let metrics: HubMetrics
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
+        router.get("/readyz") { _, context in
+            let version: Int
+            do {
+                version = try await store.schemaVersion()
+            } catch {
+                context.logger.warning("readiness: database unreachable", metadata: ["error": "\(String(reflecting: error))"])
+                throw Problem(.serviceUnavailable, code: "database_unreachable", detail: "the hub cannot reach its database")
+            }
+            guard version == Migration.latestVersion else {
+                throw Problem(
+                    .serviceUnavailable, code: "migrations_pending",
+                    detail: "the schema is at version \(version); this hub needs \(Migration.latestVersion): run `garrison hub migrate`")
+            }
+            return Response.jsonBytes(Array(#"{"status":"ready","schema_version":\#(version)}"#.utf8))
+        }
+        router.get("/metrics") { _, context in
+            do {
+                for row in try await store.overview() {
+                    metrics.gauge("feed_head", garrison: row.garrison, value: Double(row.feedHead), help: "Feed head position")
+                    metrics.gauge("reports", garrison: row.garrison, value: Double(row.reports), help: "Reports held")
+                    metrics.gauge("open_conflicts", garrison: row.garrison, value: Double(row.openConflicts), help: "Unresolved conflicts")
+                    metrics.gauge("open_quarantine", garrison: row.garrison, value: Double(row.openQuarantine), help: "Quarantined changes awaiting an administrator")
+                    metrics.gauge("nodes", garrison: row.garrison, value: Double(row.nodes), help: "Nodes registered")
+                    metrics.gauge("last_seen_seconds", garrison: row.garrison, value: row.lastSeenSecondsAgo ?? -1, help: "Seconds since a node of the garrison was last seen (-1: never)")
+                }
+            } catch {
+                context.logger.warning("metrics: database gauges unavailable", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            var response = Response.jsonBytes(metrics.render())
+            response.headers[.contentType] = "text/plain; version=0.0.4"
+            return response
+        }
+    }
+}

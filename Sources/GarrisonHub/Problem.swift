@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An error answered as `application/problem+json` (RFC 9457) with a stable `code` (DESIGN §6). The store
+/// throws it for refusals it detects; the routes map every other failure to one at the edge.
+public struct Problem: Error, HTTPResponseError, Hashable, Sendable, CustomStringConvertible {
+    public let status: HTTPResponse.Status
+    /// Stable across releases: scripts and nodes switch on it.
+    public let code: String
+    public let detail: String
+
+    public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "\(status.code) \(code): \(detail)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [String: Any] = [
+            "type": "https://garrison.invalid/problems/\(code)", "title": status.reasonPhrase,
+            "status": status.code, "code": code, "detail": detail,
+        ]
+        body["instance"] = request.uri.path
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Problem {
+    static func badRequest(_ code: String, _ detail: String) -> Problem { Problem(.badRequest, code: code, detail: detail) }
+    static func forbidden(_ code: String, _ detail: String) -> Problem { Problem(.forbidden, code: code, detail: detail) }
+    static func notFound(_ code: String, _ detail: String) -> Problem { Problem(.notFound, code: code, detail: detail) }
+    static func conflict(_ code: String, _ detail: String) -> Problem { Problem(.conflict, code: code, detail: detail) }
+    static func tooLarge(_ detail: String) -> Problem { Problem(.contentTooLarge, code: "too_large", detail: detail) }
+    static let unavailable = Problem(.serviceUnavailable, code: "unavailable", detail: "the hub's database is unreachable; retry later")
+}

@@ -1,0 +1,147 @@
+import Foundation
+import GarrisonCore
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// The hub daemon (DESIGN §1): the mutual-TLS sync and admin API, the ops listener, the PostgreSQL pool and the
+/// feed listener, run as services with graceful shutdown. `garrison hub` calls `buildHub(configuration:)`;
+/// tests do the same and cancel `run()` to stop it.
+public struct Hub: Sendable {
+    public let configuration: HubConfiguration
+    public let store: HubStore
+    public let metrics: HubMetrics
+    let client: PostgresClient
+    let signals: FeedSignals
+    let logger: Logger
+    private let ports = Ports()
+    private let group = GroupBox()
+
+    /// The running service group, for `shutdown()`.
+    final class GroupBox: Sendable {
+        let value = Mutex<ServiceGroup?>(nil)
+    }
+
+    /// Bound ports, learned once each listener runs (a configured port 0 picks a free one).
+    final class Ports: Sendable {
+        let values = Mutex<[String: Int]>([:])
+    }
+
+    init(configuration: HubConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
+        self.store = HubStore(client: client, applier: BatchApplier(hubSite: SiteID(rawValue: configuration.siteID)), logger: logger)
+        self.metrics = HubMetrics()
+        self.signals = FeedSignals()
+    }
+
+    /// Runs until cancelled or, with `signals`, until SIGTERM/SIGINT: then stops accepting, drains in-flight
+    /// requests (a push in flight commits or rolls back whole) and closes the pool.
+    public func run(gracefulShutdownSignals: [UnixSignal] = []) async throws {
+        let tls = try HubTLS.serverConfiguration(configuration)
+        let router = Router(context: HubRequestContext.self)
+        router.middlewares.add(ProblemMiddleware())
+        SyncRoutes(store: store, signals: signals, metrics: metrics, configuration: configuration, registry: .standard)
+            .register(on: router)
+        AdminRoutes(store: store, metrics: metrics, configuration: configuration).register(on: router)
+        OpsRoutes(store: store, metrics: metrics).register(on: router)
+        let ports = self.ports
+        var app = Application(
+            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "garrison-hub"),
+            onServerRunning: { channel in ports.values.withLock { $0["tls"] = channel.localAddress?.port } },
+            logger: logger)
+        app.addServices(client, FeedListener(client: client, signals: signals, store: store, logger: logger))
+        if let ops = configuration.opsAddress {
+            let opsRouter = Router()
+            opsRouter.middlewares.add(ProblemMiddleware())
+            OpsRoutes(store: store, metrics: metrics).register(on: opsRouter)
+            app.addServices(
+                Application(
+                    router: opsRouter, configuration: .init(address: .hostname(ops.host, port: ops.port), serverName: "garrison-hub-ops"),
+                    onServerRunning: { channel in ports.values.withLock { $0["ops"] = channel.localAddress?.port } },
+                    logger: logger))
+        }
+        let configuration = self.configuration
+        let store = self.store
+        let logger = self.logger
+        app.beforeServerStarts {
+            if configuration.migrateOnStart { try await Hub.migrate(configuration: configuration, logger: logger) }
+            let version = try await store.schemaVersion()
+            guard version == Migration.latestVersion else {
+                throw HubStoreError(
+                    description: "the database schema is at version \(version), this hub needs \(Migration.latestVersion): "
+                        + "run `garrison hub migrate --config …` or set database.migrate: true")
+            }
+            let identity = try await store.refreshIdentity()
+            logger.info("hub ready", metadata: ["identity": "\(identity)", "schema": "\(version)"])
+        }
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+        group.value.withLock { $0 = serviceGroup }
+        try await serviceGroup.run()
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does: stop accepting, finish in-flight requests, close the pool.
+    public func shutdown() async {
+        let serviceGroup = group.value.withLock { $0 }
+        await serviceGroup?.triggerGracefulShutdown()
+    }
+
+    /// Applies pending migrations as the owner role (`migration.user`), then returns.
+    public static func migrate(configuration: HubConfiguration, logger: Logger) async throws {
+        let owner = PostgresClient(configuration: configuration.migration.clientConfiguration, backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await owner.run() }
+            defer { group.cancelAll() }
+            try await HubMigrator.migrate(client: owner, appRole: configuration.database.user, logger: logger)
+        }
+    }
+
+    /// The port a listener (`"tls"` or `"ops"`) is bound to, waiting up to `timeout` for it to start.
+    public func boundPort(_ listener: String = "tls", timeout: Duration = .seconds(30)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let port = ports.values.withLock({ $0[listener] }) { return port }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HubStoreError(description: "the hub's \(listener) listener did not start within \(timeout)")
+    }
+}
+
+/// Builds the hub from its configuration (DESIGN §1: `@main` stays thin, tests call this).
+public func buildHub(configuration: HubConfiguration, logger: Logger = Logger(label: "garrison.hub")) -> Hub {
+    Hub(configuration: configuration, logger: logger)
+}
+
+/// The hub's server TLS: its certificate, and client certificates required and verified against the
+/// deployment CA (no host name check: clients are named by their certificate's identity, not by DNS).
+enum HubTLS {
+    static func serverConfiguration(_ configuration: HubConfiguration) throws -> TLSConfiguration {
+        let chain = try load("tls.certificate", configuration.certificatePath) { try NIOSSLCertificate.fromPEMFile($0) }
+        let key = try load("tls.key", configuration.keyPath) { try NIOSSLPrivateKey(file: $0, format: .pem) }
+        let roots = try load("tls.ca", configuration.caPath) { try NIOSSLCertificate.fromPEMFile($0) }
+        var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key), trustRoots: .certificates(roots))
+        tls.minimumTLSVersion = .tlsv12
+        return tls
+    }
+
+    private static func load<T>(_ key: String, _ path: String, _ read: (String) throws -> T) throws -> T {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw HubStoreError(description: "\(key): \(path) does not exist")
+        }
+        do {
+            return try read(path)
+        } catch {
+            throw HubStoreError(description: "\(key): \(path) is not a readable PEM file (\(error))")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GarrisonConfig
+import PostgresNIO
+
+/// The hub's configuration (`Config/hub.yaml`, each key overridable as `GARRISON_<KEY>`).
+///
+/// Keys:
+/// - `listen.address`: the mutual-TLS sync and admin API, `host:port` (default `0.0.0.0:8443`).
+/// - `ops.address`: plain-HTTP `/healthz`, `/readyz`, `/metrics` for local probes (default `127.0.0.1:9090`;
+///   `off` disables it). The same three paths are also served on the TLS listener.
+/// - `tls.certificate`, `tls.key`: the hub's server certificate and key (PEM); `tls.ca`: the deployment CA
+///   whose client certificates are accepted.
+/// - `database.host` (a host name, or a socket directory starting with `/`), `database.port` (5432),
+///   `database.name` (`garrison`), `database.user` (`garrison_app`), `database.password`,
+///   `database.pool_size` (20), `database.tls` (`disable`, `prefer`, `require`; default `disable`).
+/// - `database.migrate` (false): apply migrations at start-up as `migration.user` (`garrison_owner`) with
+///   `migration.password`; otherwise run `garrison hub migrate` once per upgrade.
+/// - `limits.max_body_bytes` (16 MiB), `limits.max_batch` (5,000 changes), `limits.max_pull` (5,000 entries),
+///   `limits.max_wait_seconds` (30, the longest long-poll).
+/// - `hub.site_id` (`hub`): the hub's HLC site id.
+public struct HubConfiguration: Sendable {
+    public var listenHost: String
+    public var listenPort: Int
+    /// nil when the ops listener is off.
+    public var opsAddress: (host: String, port: Int)?
+    public var certificatePath: String
+    public var keyPath: String
+    public var caPath: String
+    public var database: DatabaseSettings
+    public var migrateOnStart: Bool
+    public var migration: DatabaseSettings
+    public var maxBodyBytes: Int
+    public var maxBatch: Int
+    public var maxPull: Int
+    public var maxWait: Duration
+    public var siteID: String
+
+    /// Reads every key, failing on the first missing or invalid one with a message naming it.
+    public init(reader: ConfigReader) throws(ConfigError) {
+        let listen = try reader.address("listen.address", default: "0.0.0.0:8443")
+        listenHost = listen.host
+        listenPort = listen.port
+        opsAddress = reader.optionalString("ops.address") == "off" ? nil : try reader.address("ops.address", default: "127.0.0.1:9090")
+        certificatePath = try reader.path("tls.certificate")
+        keyPath = try reader.path("tls.key")
+        caPath = try reader.path("tls.ca")
+        database = try DatabaseSettings(reader: reader, prefix: "database", defaultUser: "garrison_app")
+        migrateOnStart = try reader.bool("database.migrate", default: false)
+        var migration = database
+        migration.user = try reader.string("migration.user", default: "garrison_owner")
+        migration.password = reader.optionalString("migration.password")
+        migration.poolSize = 2
+        self.migration = migration
+        maxBodyBytes = try reader.int("limits.max_body_bytes", default: 16 << 20, in: 1024...(1 << 30))
+        maxBatch = try reader.int("limits.max_batch", default: 5_000, in: 1...1_000_000)
+        maxPull = try reader.int("limits.max_pull", default: 5_000, in: 1...1_000_000)
+        maxWait = try reader.seconds("limits.max_wait_seconds", default: 30, in: 0...600)
+        siteID = try reader.string("hub.site_id", default: "hub")
+    }
+}
+
+/// How to reach PostgreSQL as one role.
+public struct DatabaseSettings: Sendable {
+    public var host: String
+    public var port: Int
+    public var name: String
+    public var user: String
+    public var password: String?
+    public var poolSize: Int
+    public var tls: String
+
+    public init(host: String, port: Int = 5432, name: String, user: String, password: String? = nil, poolSize: Int = 20, tls: String = "disable") {
+        self.host = host
+        self.port = port
+        self.name = name
+        self.user = user
+        self.password = password
+        self.poolSize = poolSize
+        self.tls = tls
+    }
+
+    init(reader: ConfigReader, prefix: String, defaultUser: String) throws(ConfigError) {
+        host = try reader.string("\(prefix).host", default: "127.0.0.1")
+        port = try reader.int("\(prefix).port", default: 5432, in: 1...65_535)
+        name = try reader.string("\(prefix).name", default: "garrison")
+        user = try reader.string("\(prefix).user", default: defaultUser)
+        password = reader.optionalString("\(prefix).password")
+        poolSize = try reader.int("\(prefix).pool_size", default: 20, in: 1...500)
+        tls = try reader.string("\(prefix).tls", default: "disable")
+        guard ["disable", "prefer", "require"].contains(tls) else {
+            throw ConfigError(key: "\(prefix).tls", source: reader.raw("\(prefix).tls")!.source, problem: "expected disable, prefer or require")
+        }
+    }
+
+    /// The PostgresNIO client configuration.
+    public var clientConfiguration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if host.hasPrefix("/") {
+            configuration = .init(unixSocketPath: "\(host)/.s.PGSQL.\(port)", username: user, password: password, database: name)
+        } else {
+            let mode: PostgresClient.Configuration.TLS = switch tls {
+            case "require": .require(.makeClientConfiguration())
+            case "prefer": .prefer(.makeClientConfiguration())
+            default: .disable
+            }
+            configuration = .init(host: host, port: port, username: user, password: password, database: name, tls: mode)
+        }
+        configuration.options.maximumConnections = poolSize
+        configuration.options.minimumConnections = 0
+        return configuration
+    }
+}

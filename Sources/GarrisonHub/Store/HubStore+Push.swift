@@ -1,0 +1,132 @@
+import Foundation
+import GarrisonCore
+import Logging
+import PostgresNIO
+
+/// What a push did, for the answer, the logs and the metrics.
+public struct PushResult: Sendable {
+    public let ack: PushAck
+    public let applied: Int
+    public let skipped: Int
+    public let conflicts: Int
+    public let quarantined: Int
+    /// The batch started past the high-water mark without `rebase`: nothing was applied.
+    public let gap: Bool
+}
+
+/// A new report's id is already taken by a report the tenant cannot see: plan again with it unavailable.
+private struct CreationCollision: Error {
+    let ids: Set<String>
+}
+
+extension HubStore {
+    /// `POST /v1/sync/push`: applies a node's batch in one transaction with its high-water mark (DESIGN §4–§5).
+    ///
+    /// Round trips per batch, whatever its size: tenant, node row (locks it: one push per node at a time),
+    /// current states of every report in the batch (`= ANY`, locked), one write statement, one feed statement.
+    public func push(_ request: PushRequest, from principal: Principal, nowMillis: Int64) async throws -> PushResult {
+        let tenant: Tenant = principal.garrison.map(Tenant.garrison) ?? .all
+        let ids = Array(Set(request.changes.map(\.change.reportID))).sorted()
+        let identity = try await identity()
+        var unavailable = Set<String>()
+        for _ in 0..<3 {
+            do {
+                let unavailable = unavailable
+                let plan = try await transaction(as: tenant) { connection in
+                    let highWater = try await self.registerNode(principal, on: connection)
+                    let current = try await self.loadStates(ids, on: connection, lock: true)
+                    let plan = self.applier.plan(
+                        request, from: principal, highWater: highWater, current: current, unavailable: unavailable,
+                        nowMillis: nowMillis)
+                    guard !plan.gap else { return plan }
+                    let writer = PlanWriter()
+                    let collisions = try await writer.write(
+                        plan, current: current,
+                        sender: .init(principal: principal, highWater: (plan.ackedThrough, plan.taken.count)),
+                        on: connection, logger: self.logger)
+                    guard collisions.isEmpty else { throw CreationCollision(ids: collisions) }
+                    try await writer.appendFeed(plan, on: connection, logger: self.logger)
+                    return plan
+                }
+                return PushResult(
+                    ack: PushAck(ackedThrough: plan.ackedThrough, rejections: plan.rejections, hub: identity),
+                    applied: plan.applied, skipped: plan.skipped, conflicts: plan.conflicts.count,
+                    quarantined: plan.quarantined.count, gap: plan.gap)
+            } catch let collision as CreationCollision {
+                unavailable.formUnion(collision.ids)
+            }
+        }
+        throw Problem.conflict("report_exists", "report ids of this batch keep colliding with existing reports")
+    }
+
+    /// Registers the sender (first contact) or marks it seen, locks its row and returns its high-water mark.
+    /// Refuses a node whose garrison is not syncing, or a node id registered to another garrison or role.
+    func registerNode(_ principal: Principal, on connection: PostgresConnection) async throws -> Int64 {
+        let garrison = principal.garrison?.rawValue ?? ""
+        let rows: PostgresRowSequence
+        do {
+            rows = try await connection.query(
+                """
+                WITH g AS (SELECT phase FROM garrisons WHERE code = \(garrison))
+                INSERT INTO nodes (node_id, garrison, role) VALUES (\(principal.site.rawValue), NULLIF(\(garrison), ''), \(principal.role.rawValue))
+                ON CONFLICT (node_id) DO UPDATE SET last_seen_at = now()
+                RETURNING high_water, COALESCE(garrison, ''), role, (SELECT phase FROM g)
+                """, logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
+            throw Problem.conflict("node_id_taken", "node id \(principal.site) is registered to another garrison")
+        }
+        for try await (highWater, registeredGarrison, role, phase) in rows.decode((Int64, String, String, String?).self) {
+            guard registeredGarrison == garrison, role == principal.role.rawValue else {
+                throw Problem.conflict(
+                    "node_id_taken", "node id \(principal.site) is registered as \(role) of \"\(registeredGarrison)\"")
+            }
+            if principal.role == .node {
+                guard let phase = phase.flatMap(GarrisonPhase.init(rawValue:)) else {
+                    throw Problem.notFound("unknown_garrison", "garrison \(garrison) does not exist")
+                }
+                guard phase.syncs else { throw Problem.phaseRefusal(principal.garrison!, phase) }
+            }
+            return highWater
+        }
+        throw HubStoreError(description: "registering node \(principal.site) returned no row")
+    }
+
+    /// The current states of `ids` visible to the transaction's tenant, notes included; `lock` holds them
+    /// until commit so that concurrent pushes to one report merge one after the other.
+    func loadStates(_ ids: [String], on connection: PostgresConnection, lock: Bool) async throws -> [String: ReportState] {
+        guard !ids.isEmpty else { return [:] }
+        let query: PostgresQuery = lock
+            ? """
+              SELECT r.state::text,
+                     COALESCE((SELECT json_agg(n.note)::text FROM notes n WHERE n.report_id = r.report_id), '[]')
+              FROM reports r WHERE r.report_id = ANY(\(ids)::text[]) ORDER BY r.report_id FOR UPDATE OF r
+              """
+            : """
+              SELECT r.state::text,
+                     COALESCE((SELECT json_agg(n.note)::text FROM notes n WHERE n.report_id = r.report_id), '[]')
+              FROM reports r WHERE r.report_id = ANY(\(ids)::text[])
+              """
+        let decoder = JSONDecoder()
+        var states: [String: ReportState] = [:]
+        for try await (stateJSON, notesJSON) in try await connection.query(query, logger: logger).decode((String, String).self) {
+            let state = try Self.decodeState(stateJSON, notes: notesJSON, decoder: decoder)
+            states[state.reportID] = state
+        }
+        return states
+    }
+
+    static func decodeState(_ stateJSON: String, notes notesJSON: String, decoder: JSONDecoder) throws -> ReportState {
+        var state = try decoder.decode(ReportState.self, from: Data(stateJSON.utf8))
+        for note in try decoder.decode([Note].self, from: Data(notesJSON.utf8)) { state.notes[note.id] = note }
+        return state
+    }
+}
+
+extension Problem {
+    /// A garrison not in `pilot` or `live` may not sync; the message names its phase (DESIGN §7).
+    static func phaseRefusal(_ garrison: GarrisonCode, _ phase: GarrisonPhase) -> Problem {
+        let why = phase == .planned
+            ? "is planned and not yet enrolled in the rollout" : "is suspended by the administrators"
+        return Problem.forbidden("garrison_\(phase.rawValue)", "garrison \(garrison) \(why) (phase \(phase.rawValue)); sync is refused")
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import GarrisonCore
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Whose rows a transaction sees: one garrison, or every garrison (national and admin roles). Row-level
+/// security enforces it in PostgreSQL itself; the daemon only says which tenant a transaction runs as.
+public enum Tenant: Hashable, Sendable, CustomStringConvertible {
+    case garrison(GarrisonCode)
+    case all
+
+    /// The value of `garrison.tenant` for the transaction.
+    var setting: String {
+        switch self {
+        case .garrison(let code): code.rawValue
+        case .all: "*"
+        }
+    }
+
+    public var description: String { setting }
+}
+
+/// The hub's PostgreSQL store: every query the daemon runs, as the application role, tenant per transaction.
+public final class HubStore: Sendable {
+    let client: PostgresClient
+    let applier: BatchApplier
+    let logger: Logger
+    private let cachedIdentity = Mutex<HubIdentity?>(nil)
+    /// The hub's own clock, for the writes it makes itself (an administrator's override).
+    let clock: Mutex<HybridClock>
+
+    public init(client: PostgresClient, applier: BatchApplier = BatchApplier(), logger: Logger) {
+        self.client = client
+        self.applier = applier
+        self.logger = logger
+        self.clock = Mutex(HybridClock(site: applier.hubSite))
+    }
+
+    /// Runs `body` in one transaction as `tenant`, with `synchronous_commit = on` so that a commit is durable
+    /// before anything is acknowledged (DESIGN §5). Retries a deadlock or serialisation failure a few times.
+    func transaction<Result: Sendable>(
+        as tenant: Tenant, _ body: @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withTransaction(logger: logger) { connection in
+                    try await connection.query(
+                        "SELECT set_config('garrison.tenant', \(tenant.setting), true), set_config('synchronous_commit', 'on', true)",
+                        logger: logger)
+                    return try await body(connection)
+                }
+            } catch let error as PSQLError where attempt < 5 && Self.isRetryable(error) {
+                logger.debug("transaction retried", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+                try await Task.sleep(for: .milliseconds(5 * attempt))
+            }
+        }
+    }
+
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
+    }
+
+    /// Who this hub is (DESIGN §4): the cluster's system identifier with the hub instance, and the timeline.
+    public func identity() async throws -> HubIdentity {
+        if let identity = cachedIdentity.withLock({ $0 }) { return identity }
+        return try await refreshIdentity()
+    }
+
+    /// Reads the identity again (at start-up and when the database connection is re-established).
+    @discardableResult
+    public func refreshIdentity() async throws -> HubIdentity {
+        let rows = try await client.query(
+            """
+            SELECT (SELECT instance_id::text FROM hub_instance LIMIT 1),
+                   (SELECT system_identifier::text FROM pg_control_system()),
+                   (SELECT timeline_id FROM pg_control_checkpoint())
+            """, logger: logger)
+        var identity = HubIdentity(systemID: "unknown", timeline: 0)
+        for try await (instance, system, timeline) in rows.decode((String?, String?, Int32?).self) {
+            identity = HubIdentity(systemID: "\(system ?? "0")-\(instance ?? "none")", timeline: Int(timeline ?? 0))
+        }
+        cachedIdentity.withLock { $0 = identity }
+        return identity
+    }
+
+    /// The lifecycle phase of a garrison, or nil if there is no such garrison.
+    public func phase(of garrison: GarrisonCode) async throws -> GarrisonPhase? {
+        let rows = try await client.query("SELECT phase FROM garrisons WHERE code = \(garrison.rawValue)", logger: logger)
+        for try await phase in rows.decode(String.self) { return GarrisonPhase(rawValue: phase) }
+        return nil
+    }
+
+    /// The highest migration applied, for `/readyz`.
+    public func schemaVersion() async throws -> Int {
+        let rows = try await client.query("SELECT COALESCE(max(version), 0) FROM schema_migrations", logger: logger)
+        for try await version in rows.decode(Int.self) { return version }
+        return 0
+    }
+}
+
+/// A garrison's lifecycle phase (DESIGN §7).
+public enum GarrisonPhase: String, Codable, Sendable, CaseIterable {
+    case planned, pilot, live, suspended
+
+    /// Whether the garrison's node may sync.
+    public var syncs: Bool { self == .pilot || self == .live }
+}
+
+/// A store failure that is not a database error: configuration, or a state the caller must be told about.
+public struct HubStoreError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    static func configuration(_ message: String) -> HubStoreError { HubStoreError(description: message) }
+}

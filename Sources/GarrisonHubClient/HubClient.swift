@@ -1,0 +1,127 @@
+import AsyncHTTPClient
+import Foundation
+import GarrisonCore
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+
+/// An HTTPS client of the hub with a client certificate (mutual TLS): nodes, garrisonctl, tests, benchmarks.
+public final class HubClient: Sendable {
+    /// `https://host:port`, no trailing slash.
+    public let baseURL: String
+    private let http: HTTPClient
+    private let timeout: TimeAmount
+
+    /// A client presenting `credential`, trusting only the deployment CA in `caPEM`.
+    public convenience init(
+        baseURL: String, certificatePEM: String, keyPEM: String, caPEM: String, timeout: Duration = .seconds(60),
+        verifyHostname: Bool = true
+    ) throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { .certificate($0) }
+        tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
+        tls.certificateVerification = verifyHostname ? .fullVerification : .noHostnameVerification
+        tls.minimumTLSVersion = .tlsv12
+        self.init(baseURL: baseURL, tls: tls, timeout: timeout)
+    }
+
+    /// A client with a TLS configuration of the caller's (a test presenting no certificate, say).
+    public init(baseURL: String, tls: TLSConfiguration, timeout: Duration = .seconds(60)) {
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(timeout.components.seconds)))
+        configuration.decompression = .enabled(limit: .ratio(50))
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.timeout = .seconds(Int64(timeout.components.seconds) + 5)
+    }
+
+    /// Closes the connections.
+    public func shutdown() async throws { try await http.shutdown() }
+
+    /// `POST /v1/sync/push`.
+    public func push(_ request: PushRequest) async throws -> PushAck {
+        try await decode(PushAck.self, send(.POST, "/v1/sync/push", json: request))
+    }
+
+    /// `GET /v1/sync/pull`.
+    public func pull(cursor: Int64, limit: Int, wait: Int = 0, garrison: GarrisonCode? = nil) async throws -> PullPage {
+        var path = "/v1/sync/pull?cursor=\(cursor)&limit=\(limit)&wait=\(wait)"
+        if let garrison { path += "&garrison=\(garrison.rawValue)" }
+        return try await decode(PullPage.self, send(.GET, path))
+    }
+
+    /// `GET /v1/sync/snapshot`.
+    public func snapshot(after: String = "", limit: Int = 500, garrison: GarrisonCode? = nil) async throws -> SnapshotPage {
+        var path = "/v1/sync/snapshot?limit=\(limit)&after=\(after.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        if let garrison { path += "&garrison=\(garrison.rawValue)" }
+        return try await decode(SnapshotPage.self, send(.GET, path))
+    }
+
+    /// A request with a JSON body; non-2xx answers throw `HubClientError` with the problem's code.
+    public func send(_ method: HTTPMethod, _ path: String, json body: some Encodable) async throws -> HubResponse {
+        try await send(method, path, body: try JSONEncoder().encode(body))
+    }
+
+    /// A raw request; non-2xx answers throw `HubClientError` with the problem's code.
+    public func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> HubResponse {
+        let response = try await exchange(method, path, body: body)
+        guard (200..<300).contains(response.status) else { throw HubClientError(response) }
+        return response
+    }
+
+    /// A raw request whatever its answer (tests that check refusals).
+    public func exchange(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json") async throws -> HubResponse {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await http.execute(request, timeout: timeout)
+        let bytes = try await response.body.collect(upTo: 256 << 20)
+        return HubResponse(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"), body: Data(buffer: bytes))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ response: HubResponse) throws -> T {
+        try JSONDecoder().decode(T.self, from: response.body)
+    }
+}
+
+/// An answer from the hub.
+public struct HubResponse: Sendable {
+    public let status: Int
+    public let contentType: String?
+    public let body: Data
+
+    /// The problem+json `code`, if the body is one.
+    public var problemCode: String? {
+        (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["code"] as? String
+    }
+}
+
+/// A non-2xx answer from the hub, with its problem code and detail.
+public struct HubClientError: Error, CustomStringConvertible, Sendable {
+    public let status: Int
+    public let code: String
+    public let detail: String
+
+    init(_ response: HubResponse) {
+        let problem = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
+        self.status = response.status
+        self.code = problem?["code"] as? String ?? "http_\(response.status)"
+        self.detail = problem?["detail"] as? String ?? String(decoding: response.body.prefix(500), as: UTF8.self)
+    }
+
+    public var description: String { "\(status) \(code): \(detail)" }
+
+    /// What the sync machine does about it (DESIGN §4): retry later, slowly when refused, smaller when too large.
+    public var syncFailure: SyncFailure {
+        switch status {
+        case 413: .tooLarge
+        case 401, 403: .refused("\(code): \(detail)")
+        default: .transient("\(status) \(code): \(detail)")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import GarrisonConfig
+import GarrisonHub
+import Logging
+
+/// `garrison hub`: the hub daemon, and `garrison hub migrate` for its schema.
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub",
+        abstract: "The hub: the system of record on PostgreSQL, serving nodes over mutual TLS.",
+        subcommands: [HubServeCommand.self, HubMigrateCommand.self],
+        defaultSubcommand: HubServeCommand.self
+    )
+}
+
+/// Options every hub command shares.
+struct HubOptions: ParsableArguments {
+    @Option(help: "The hub's YAML configuration (keys documented in Config/hub.yaml; GARRISON_<KEY> overrides any).")
+    var config: String = "Config/hub.yaml"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    /// Reads the configuration; a missing or invalid key ends the process with EX_CONFIG (78) and its name.
+    func load() throws -> HubConfiguration {
+        do {
+            return try HubConfiguration(reader: ConfigReader(path: config))
+        } catch {
+            FileHandle.standardError.write(Data("garrison hub: configuration error: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+
+    func logger() -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        return Logger(label: "garrison.hub")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `garrison hub [serve]`.
+struct HubServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the hub until SIGTERM or SIGINT (then drain in-flight requests and stop).",
+        discussion: "Example: garrison hub --config /etc/garrison/hub.yaml"
+    )
+
+    @OptionGroup var options: HubOptions
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = options.logger()
+        do {
+            try await buildHub(configuration: configuration, logger: logger).run(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            logger.critical("hub stopped", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `garrison hub migrate`.
+struct HubMigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply pending schema migrations as the owner role (migration.user), then exit.",
+        discussion: "Example: GARRISON_MIGRATION_PASSWORD=… garrison hub migrate --config /etc/garrison/hub.yaml"
+    )
+
+    @OptionGroup var options: HubOptions
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = options.logger()
+        do {
+            try await Hub.migrate(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("migration failed", metadata: ["error": "\(String(reflecting: error))"])
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import GarrisonEmbeddedPostgres
+import Synchronization
+
+/// The one PostgreSQL cluster of a test process, started on first use (as `postgres` when the tests run as
+/// root) and stopped when the process exits. Each test takes a fresh database in it.
+enum TestCluster {
+    private static let shared = Mutex<Result<EmbeddedPostgres, EmbeddedPostgresError>?>(nil)
+    private static let counter = Atomic<Int>(0)
+
+    /// The running cluster; a missing PostgreSQL fails the test with the message saying what to install.
+    static func cluster() throws -> EmbeddedPostgres {
+        try shared.withLock { state in
+            if state == nil {
+                do {
+                    let cluster = try EmbeddedPostgres.start(durable: false)
+                    try cluster.execute("CREATE ROLE garrison_owner LOGIN; CREATE ROLE garrison_app LOGIN NOSUPERUSER NOBYPASSRLS")
+                    state = .success(cluster)
+                    atexit { TestCluster.stopAtExit() }
+                } catch let error as EmbeddedPostgresError {
+                    state = .failure(error)
+                } catch {
+                    state = .failure(EmbeddedPostgresError("\(error)"))
+                }
+            }
+            return try state!.get()
+        }
+    }
+
+    /// A new, empty deployment database (owner `garrison_owner`, app role `garrison_app`).
+    static func freshDatabase() throws -> (cluster: EmbeddedPostgres, name: String) {
+        let cluster = try cluster()
+        let name = "garrison_test_\(getpid())_\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
+        try cluster.execute("CREATE DATABASE \(name) OWNER garrison_owner")
+        return (cluster, name)
+    }
+
+    private static func stopAtExit() {
+        if case .success(let cluster)? = shared.withLock({ $0 }) { cluster.stop() }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GarrisonConfig
+import GarrisonCore
+import GarrisonEmbeddedPostgres
+import GarrisonHub
+import GarrisonHubClient
+import GarrisonPKI
+import Logging
+import PostgresNIO
+
+/// A real hub on a fresh database of the test cluster, over real mutual TLS, with every garrison in phase
+/// `live` unless a test says otherwise.
+final class TestHub: Sendable {
+    let pki: TestPKI
+    let cluster: EmbeddedPostgres
+    let database: String
+    let hub: Hub
+    let port: Int
+    private let task: Task<Void, any Error>
+
+    static func start(pki: TestPKI? = nil, database: (EmbeddedPostgres, String)? = nil, livePhases: Bool = true,
+                      extra: [String: String] = [:]) async throws -> TestHub {
+        let pki = try pki ?? TestPKI()
+        let (cluster, name) = try database ?? TestCluster.freshDatabase()
+        var values = [
+            "listen.address": "127.0.0.1:0", "ops.address": "127.0.0.1:0",
+            "tls.certificate": pki.certificatePath, "tls.key": pki.keyPath, "tls.ca": pki.caPath,
+            "database.host": cluster.socketDirectory, "database.port": "\(cluster.port)", "database.name": name,
+            "database.user": "garrison_app", "database.migrate": "true", "migration.user": "garrison_owner",
+            "limits.max_wait_seconds": "5",
+        ]
+        values.merge(extra) { $1 }
+        let configuration = try HubConfiguration(reader: ConfigReader(values: values))
+        var logger = Logger(label: "test.hub")
+        logger.logLevel = ProcessInfo.processInfo.environment["GARRISON_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let hub = buildHub(configuration: configuration, logger: logger)
+        let task = Task { try await hub.run() }
+        let port: Int
+        do {
+            port = try await hub.boundPort()
+        } catch {
+            task.cancel()
+            _ = await task.result
+            throw error
+        }
+        let testHub = TestHub(pki: pki, cluster: cluster, database: name, hub: hub, port: port, task: task)
+        if livePhases { try testHub.sql("UPDATE garrisons SET phase = 'live'") }
+        return testHub
+    }
+
+    private init(pki: TestPKI, cluster: EmbeddedPostgres, database: String, hub: Hub, port: Int, task: Task<Void, any Error>) {
+        self.pki = pki
+        self.cluster = cluster
+        self.database = database
+        self.hub = hub
+        self.port = port
+        self.task = task
+    }
+
+    /// Stops the hub (graceful shutdown) and waits for it.
+    func stop() async {
+        await hub.shutdown()
+        _ = await task.result
+    }
+
+    /// Runs `body` against a new hub and stops the hub afterwards, whatever happens.
+    static func with<T>(livePhases: Bool = true, _ body: (TestHub) async throws -> T) async throws -> T {
+        let hub = try await start(livePhases: livePhases)
+        do {
+            let result = try await body(hub)
+            await hub.stop()
+            return result
+        } catch {
+            await hub.stop()
+            throw error
+        }
+    }
+
+    /// Runs SQL as the superuser in the hub's database (test set-up and inspection only).
+    func sql(_ statement: String) throws { try cluster.execute(statement, database: database) }
+
+    var baseURL: String { "https://127.0.0.1:\(port)" }
+
+    func client(_ credential: Credential) throws -> HubClient {
+        try HubClient(
+            baseURL: baseURL, certificatePEM: credential.certificatePEM, keyPEM: credential.keyPEM,
+            caPEM: pki.ca.certificatePEM)
+    }
+
+    /// A PostgreSQL connection pool as `user` (the superuser `postgres` for inspection, or the app role).
+    func withDatabase<T: Sendable>(user: String = "postgres", _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = PostgresClient(configuration: .init(
+            unixSocketPath: "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)", username: user, password: nil, database: database))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}
