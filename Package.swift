@@ -101,6 +101,7 @@ let package = Package(
         .executableTarget(
             name: "GarrisonBench",
             dependencies: [
+                "GarrisonConfig",
                 "GarrisonCore",
                 "GarrisonSimulation",
                 "GarrisonHub",
@@ -125,6 +126,8 @@ let package = Package(
                 "GarrisonEmbeddedPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // Runs the built executables as a user would (their dependency here makes `swift test` build them).

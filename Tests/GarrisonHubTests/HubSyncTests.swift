@@ -11,7 +11,7 @@ import Testing
 
     @Test func pushedReportsComeBackThroughPullAndSnapshot() async throws {
         try await TestHub.with { hub in
-        let node = try hub.client(hub.pki.node("20"))
+        try await hub.withClient(hub.pki.node("20")) { node in
         var workload = GarrisonWorkload(garrison: "20", site: "node-20", seed: 1)
         let changes = (1...50).map { QueuedChange(seq: Int64($0), change: workload.next(nowMillis: Self.now + Int64($0))) }
 
@@ -29,13 +29,13 @@ import Testing
         #expect(snapshot.cursor == 50)
         #expect(snapshot.nextAfter == nil)
         #expect(Dictionary(uniqueKeysWithValues: snapshot.reports.map { ($0.reportID, $0) }) == workload.states)
-        try await node.shutdown()
+        }
         }
     }
 
     @Test func aReplayedBatchAppliesOnce() async throws {
         try await TestHub.with { hub in
-        let node = try hub.client(hub.pki.node("22"))
+        try await hub.withClient(hub.pki.node("22")) { node in
         var workload = GarrisonWorkload(garrison: "22", site: "node-22", seed: 2)
         let changes = (1...20).map { QueuedChange(seq: Int64($0), change: workload.next(nowMillis: Self.now + Int64($0))) }
         _ = try await node.push(PushRequest(changes: Array(changes[0..<12])))
@@ -44,7 +44,7 @@ import Testing
         #expect(ack.ackedThrough == 20)
         let page = try await node.pull(cursor: 0, limit: 1_000)
         #expect(page.entries.count == 20)
-        try await node.shutdown()
+        }
         }
     }
 }

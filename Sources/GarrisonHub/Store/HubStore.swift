@@ -46,11 +46,16 @@ public final class HubStore: Sendable {
         while true {
             attempt += 1
             do {
-                return try await client.withTransaction(logger: logger) { connection in
-                    try await connection.query(
-                        "SELECT set_config('garrison.tenant', \(tenant.setting), true), set_config('synchronous_commit', 'on', true)",
-                        logger: logger)
-                    return try await body(connection)
+                do {
+                    return try await client.withTransaction(logger: logger) { connection in
+                        try await connection.query(
+                            "SELECT set_config('garrison.tenant', \(tenant.setting), true), set_config('synchronous_commit', 'on', true)",
+                            logger: logger)
+                        return try await body(connection)
+                    }
+                } catch let error as PostgresTransactionError {
+                    // Callers care about what failed, not that it failed inside a transaction.
+                    throw error.closureError ?? error.commitError ?? error.beginError ?? error
                 }
             } catch let error as PSQLError where attempt < 5 && Self.isRetryable(error) {
                 logger.debug("transaction retried", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])

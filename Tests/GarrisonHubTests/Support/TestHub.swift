@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GarrisonConfig
 import GarrisonCore
 import GarrisonEmbeddedPostgres
@@ -80,6 +83,26 @@ final class TestHub: Sendable {
     func sql(_ statement: String) throws { try cluster.execute(statement, database: database) }
 
     var baseURL: String { "https://127.0.0.1:\(port)" }
+
+    /// A GET on the plain-HTTP ops listener (`/healthz`, `/readyz`, `/metrics`), as text.
+    func opsText(_ path: String) async throws -> String {
+        let port = try await hub.boundPort("ops")
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Runs `body` with a client presenting `credential`, shut down afterwards whatever happens.
+    func withClient<T>(_ credential: Credential, _ body: (HubClient) async throws -> T) async throws -> T {
+        let client = try client(credential)
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
 
     func client(_ credential: Credential) throws -> HubClient {
         try HubClient(
