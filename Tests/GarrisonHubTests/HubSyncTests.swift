@@ -48,3 +48,36 @@ import Testing
         }
     }
 }
+
+/// The long-poll: a pull that finds nothing waits, and a commit to its garrison's feed wakes it.
+@Suite(.serialized) struct HubLongPollTests {
+    @Test func aWaitingPullIsWokenByACommitToItsGarrison() async throws {
+        try await TestHub.with { hub in
+            try await hub.withClient(hub.pki.node("20")) { node in
+                var workload = GarrisonWorkload(garrison: "20", site: "node-20", seed: 11)
+                let change = workload.create(nowMillis: HubFixtures.now)
+                let started = ContinuousClock.now
+                async let page = node.pull(cursor: 0, limit: 100, wait: 5)
+                try await Task.sleep(for: .milliseconds(400))
+                // A commit to another garrison does not answer the waiting pull.
+                var other = GarrisonWorkload(garrison: "22", site: "node-22", seed: 12)
+                _ = try await hub.withClient(hub.pki.node("22")) { try await $0.push(PushRequest(changes: [QueuedChange(seq: 1, change: other.create(nowMillis: HubFixtures.now))])) }
+                _ = try await node.push(PushRequest(changes: [QueuedChange(seq: 1, change: change)]))
+                let answer = try await page
+                let waited = ContinuousClock.now - started
+                #expect(answer.entries.map(\.change.reportID) == [change.reportID])
+                #expect(answer.caughtUp)
+                // Woken by the notification, not by the 5-second timeout.
+                #expect(waited < .seconds(4), "the pull answered after \(waited)")
+                #expect(answer.hub.timeline >= 1 && !answer.hub.systemID.hasPrefix("0-"))
+            }
+        }
+    }
+
+    @Test func aPullWithNothingNewAnswersEmptyAtTheTimeout() async throws {
+        try await TestHub.with { hub in
+            let page = try await hub.withClient(hub.pki.node("20")) { try await $0.pull(cursor: 0, limit: 100, wait: 1) }
+            #expect(page.entries.isEmpty && page.caughtUp && page.nextCursor == 0 && page.head == 0)
+        }
+    }
+}
