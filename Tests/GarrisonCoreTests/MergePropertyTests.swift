@@ -3,14 +3,18 @@ import Testing
 
 /// Merge laws over random histories (DESIGN §3): commutative, associative, idempotent, and replicas that see
 /// the same changes in any order, with duplicates, end equal. Seeded, so a failure names its seed.
+///
+/// The loops yield now and then: they are long and CPU-bound, and the hub tests running beside them need the
+/// same (two-thread) cooperative pool to start their servers.
 @Suite("Merge properties")
 struct MergePropertyTests {
     static let histories = 10_000
 
     @Test("replicas converge whatever the order and duplication of delivery")
-    func convergence() {
+    func convergence() async {
         var generator = HistoryGenerator(seed: 0x6A72_7269_736F_6E01)
         for seed in 0..<Self.histories {
+            if seed % 50 == 0 { await Task.yield() }
             let history = generator.history(reports: 1 + seed % 3, steps: 8 + seed % 24)
             let reference = HistoryGenerator.replay(history)
             for _ in 0..<3 {
@@ -24,9 +28,10 @@ struct MergePropertyTests {
     }
 
     @Test("state merge is commutative, associative and idempotent")
-    func laws() {
+    func laws() async {
         var generator = HistoryGenerator(seed: 42)
         for seed in 0..<Self.histories {
+            if seed % 50 == 0 { await Task.yield() }
             let history = generator.history(reports: 1, steps: 6 + seed % 18)
             // Three replicas that each saw a random part of the history.
             let parts = (0..<3).map { _ in history.filter { _ in generator.chance(0.5) } }
@@ -41,9 +46,10 @@ struct MergePropertyTests {
     }
 
     @Test("applying a change twice changes nothing the second time")
-    func replayIsIdempotent() {
+    func replayIsIdempotent() async {
         var generator = HistoryGenerator(seed: 7)
-        for _ in 0..<1_000 {
+        for round in 0..<1_000 {
+            if round % 50 == 0 { await Task.yield() }
             let history = generator.history()
             var replica: [String: ReportState] = [:]
             var seen = Set<String>()

@@ -57,7 +57,7 @@ import Testing
                 var workload = GarrisonWorkload(garrison: "20", site: "node-20", seed: 11)
                 let change = workload.create(nowMillis: HubFixtures.now)
                 let started = ContinuousClock.now
-                async let page = node.pull(cursor: 0, limit: 100, wait: 5)
+                async let page = node.pull(cursor: 0, limit: 100, wait: 25)
                 try await Task.sleep(for: .milliseconds(400))
                 // A commit to another garrison does not answer the waiting pull.
                 var other = GarrisonWorkload(garrison: "22", site: "node-22", seed: 12)
@@ -67,8 +67,8 @@ import Testing
                 let waited = ContinuousClock.now - started
                 #expect(answer.entries.map(\.change.reportID) == [change.reportID])
                 #expect(answer.caughtUp)
-                // Woken by the notification, not by the 5-second timeout.
-                #expect(waited < .seconds(4), "the pull answered after \(waited)")
+                // Woken by the notification, not by the 25-second timeout (a wide margin: the machine may be busy).
+                #expect(waited < .seconds(20), "the pull answered after \(waited)")
                 #expect(answer.hub.timeline >= 1 && !answer.hub.systemID.hasPrefix("0-"))
             }
         }

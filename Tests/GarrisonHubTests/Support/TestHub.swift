@@ -30,7 +30,7 @@ final class TestHub: Sendable {
             "tls.certificate": pki.certificatePath, "tls.key": pki.keyPath, "tls.ca": pki.caPath,
             "database.host": cluster.socketDirectory, "database.port": "\(cluster.port)", "database.name": name,
             "database.user": "garrison_app", "database.migrate": "true", "migration.user": "garrison_owner",
-            "limits.max_wait_seconds": "5",
+            "limits.max_wait_seconds": "30",
         ]
         values.merge(extra) { $1 }
         let configuration = try HubConfiguration(reader: ConfigReader(values: values))
@@ -40,7 +40,7 @@ final class TestHub: Sendable {
         let task = Task { try await hub.run() }
         let port: Int
         do {
-            port = try await hub.boundPort()
+            port = try await hub.boundPort(timeout: .seconds(120))
         } catch {
             task.cancel()
             _ = await task.result
