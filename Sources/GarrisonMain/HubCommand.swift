@@ -60,7 +60,7 @@ struct HubServeCommand: AsyncParsableCommand {
         do {
             try await buildHub(configuration: configuration, logger: logger).run(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
-            logger.critical("hub stopped", metadata: ["error": "\(error)"])
+            logger.critical("hub stopped", metadata: ["error": "\(String(reflecting: error))"])
             throw ExitCode.failure
         }
     }

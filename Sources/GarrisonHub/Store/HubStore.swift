@@ -101,9 +101,13 @@ public final class HubStore: Sendable {
 
     /// The highest migration applied, for `/readyz`.
     public func schemaVersion() async throws -> Int {
-        let rows = try await client.query("SELECT COALESCE(max(version), 0) FROM schema_migrations", logger: logger)
-        for try await version in rows.decode(Int.self) { return version }
-        return 0
+        do {
+            let rows = try await client.query("SELECT COALESCE(max(version), 0) FROM schema_migrations", logger: logger)
+            for try await version in rows.decode(Int.self) { return version }
+            return 0
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
+            return 0  // no schema_migrations table: nothing was ever migrated
+        }
     }
 }
 
