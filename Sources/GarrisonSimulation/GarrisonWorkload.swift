@@ -48,7 +48,7 @@ public struct GarrisonWorkload: Sendable {
         let change: Change
         switch random.next() % 3 {
         case 0:
-            if let next = state.status?.status.next.sorted(by: { $0.rank < $1.rank }).first, let moved = try? writer.moveStatus(of: state, to: next, nowMillis: nowMillis) {
+            if let next = state.status?.status.next.sorted(by: { ($0.rank, $0.rawValue) < ($1.rank, $1.rawValue) }).first, let moved = try? writer.moveStatus(of: state, to: next, nowMillis: nowMillis) {
                 change = moved
             } else {
                 change = note(on: state, nowMillis: nowMillis)

@@ -37,4 +37,15 @@ struct WireFormatTests {
         let json = String(decoding: try JSONEncoder().encode(ack), as: UTF8.self)
         #expect(json.contains("\"acked_through\":1"))
     }
+
+    @Test("a stamp travels as one wall.counter@site string, site ids with dots and @ included")
+    func stamps() throws {
+        let stamp = HLC(wallMillis: 1_790_000_000_123, counter: 7, site: "node-20.a@b")
+        let json = String(decoding: try JSONEncoder().encode([stamp]), as: UTF8.self)
+        #expect(json == #"["1790000000123.7@node-20.a@b"]"#)
+        #expect(try roundTrip(stamp) == stamp)
+        for bad in [#"["12@x"]"#, #"["a.1@x"]"#, #"["1.-1@x"]"#, #"[{"t":1,"c":0,"s":"x"}]"#] {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode([HLC].self, from: Data(bad.utf8)) }
+        }
+    }
 }

@@ -26,9 +26,30 @@ public struct HLC: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     /// `wall.counter@site`, the form used in logs and conflict records.
     public var description: String { "\(wallMillis).\(counter)@\(site)" }
 
-    private enum CodingKeys: String, CodingKey {
-        case wallMillis = "t"
-        case counter = "c"
-        case site = "s"
+}
+
+extension HLC {
+    /// Parses the `wall.counter@site` form.
+    public init?(_ text: some StringProtocol) {
+        guard let dot = text.firstIndex(of: "."), let at = text[dot...].firstIndex(of: "@"),
+            let wall = Int64(text[..<dot]), let counter = UInt32(text[text.index(after: dot)..<at])
+        else { return nil }
+        self.init(wallMillis: wall, counter: counter, site: SiteID(rawValue: String(text[text.index(after: at)...])))
+    }
+
+    /// On the wire a stamp is its `wall.counter@site` string: every field of every change carries one or two
+    /// stamps, and one string costs a fraction of a three-key object to encode and decode.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let stamp = HLC(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(text)\" is not a stamp wall.counter@site")
+        }
+        self = stamp
     }
 }

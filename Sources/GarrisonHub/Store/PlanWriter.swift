@@ -15,11 +15,8 @@ struct PlanWriter {
     }
 
     let registry: GarrisonRegistry
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
+    /// Unsorted keys: jsonb normalises key order itself, and sorting costs a good part of a push's encoding.
+    private let encoder = JSONEncoder()
 
     init(registry: GarrisonRegistry = .standard) {
         self.registry = registry
