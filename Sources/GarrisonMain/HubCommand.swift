@@ -40,6 +40,18 @@ struct HubOptions: ParsableArguments {
         }
         return Logger(label: "garrison.hub")
     }
+
+    /// Loads the configuration and runs `body`; a failure is logged as critical and exits 1.
+    func run(_ failure: String, _ body: (HubConfiguration, Logger) async throws -> Void) async throws {
+        let configuration = try load()
+        let logger = logger()
+        do {
+            try await body(configuration, logger)
+        } catch {
+            logger.critical("\(failure)", metadata: ["error": "\(String(reflecting: error))"])
+            throw ExitCode.failure
+        }
+    }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
@@ -55,13 +67,8 @@ struct HubServeCommand: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
 
     func run() async throws {
-        let configuration = try options.load()
-        let logger = options.logger()
-        do {
+        try await options.run("hub stopped") { configuration, logger in
             try await buildHub(configuration: configuration, logger: logger).run(gracefulShutdownSignals: [.sigterm, .sigint])
-        } catch {
-            logger.critical("hub stopped", metadata: ["error": "\(String(reflecting: error))"])
-            throw ExitCode.failure
         }
     }
 }
@@ -77,13 +84,8 @@ struct HubMigrateCommand: AsyncParsableCommand {
     @OptionGroup var options: HubOptions
 
     func run() async throws {
-        let configuration = try options.load()
-        let logger = options.logger()
-        do {
+        try await options.run("migration failed") { configuration, logger in
             try await Hub.migrate(configuration: configuration, logger: logger)
-        } catch {
-            logger.critical("migration failed", metadata: ["error": "\(String(reflecting: error))"])
-            throw ExitCode.failure
         }
     }
 }
