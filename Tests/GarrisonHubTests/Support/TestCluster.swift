@@ -7,6 +7,8 @@ import Synchronization
 enum TestCluster {
     private static let shared = Mutex<Result<EmbeddedPostgres, EmbeddedPostgresError>?>(nil)
     private static let counter = Atomic<Int>(0)
+    /// Files of this test process (certificates), removed with the cluster at exit.
+    static let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("garrison-tests-\(getpid())")
 
     /// The running cluster; a missing PostgreSQL fails the test with the message saying what to install.
     static func cluster() throws -> EmbeddedPostgres {
@@ -37,5 +39,6 @@ enum TestCluster {
 
     private static func stopAtExit() {
         if case .success(let cluster)? = shared.withLock({ $0 }) { cluster.stop() }
+        try? FileManager.default.removeItem(at: scratch)
     }
 }

@@ -11,7 +11,7 @@ struct TestPKI: Sendable {
 
     init() throws {
         ca = try CertificateAuthority.create(commonName: "garrison test CA")
-        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("garrison-pki-\(UUID().uuidString.prefix(8))")
+        directory = TestCluster.scratch.appendingPathComponent("pki-\(UUID().uuidString.prefix(8))")
         hub = try ca.issueCredential(
             for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
         try hub.write(to: directory, name: "hub")
