@@ -74,8 +74,6 @@ public final class EmbeddedPostgres: Sendable {
             """)
         try execute("CREATE DATABASE \(name) OWNER \(owner)")
         try execute("REVOKE ALL ON DATABASE \(name) FROM PUBLIC; GRANT CONNECT ON DATABASE \(name) TO \(app), \(owner)")
-        // The owner reads the cluster's identity (pg_control_*) for the hub's identity.
-        try execute("GRANT pg_read_all_settings, pg_monitor TO \(owner), \(app)")
     }
 
     /// Stops the cluster (fast shutdown) and removes its directory.
@@ -83,19 +81,6 @@ public final class EmbeddedPostgres: Sendable {
         try? run(binaries.pgCtl, asOwner: true, "-D", dataPath, "-m", "fast", "-w", "stop")
         try? FileManager.default.removeItem(at: directory)
     }
-
-    /// Stops the cluster at once, as a power cut would (`immediate`), keeping the data; `restart()` recovers it.
-    public func crash() throws {
-        try run(binaries.pgCtl, asOwner: true, "-D", dataPath, "-m", "immediate", "-w", "stop")
-    }
-
-    /// Starts the cluster again after `crash()`.
-    public func restart() throws {
-        try run(binaries.pgCtl, asOwner: true, "-D", dataPath, "-l", logPath, "-w", "-t", "60", "start")
-    }
-
-    /// The server log so far.
-    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     var dataPath: String { directory.appendingPathComponent("data").path }
     var logPath: String { directory.appendingPathComponent("postgres.log").path }

@@ -93,7 +93,7 @@ extension HubStore {
     }
 
     private func writeOverride(_ record: ConflictRecord, by admin: Principal, nowMillis: Int64, on connection: PostgresConnection) async throws {
-        let current = try await loadStates([record.reportID], on: connection, lock: true)
+        let current = try await loadStates([record.reportID], on: connection)
         guard let state = current[record.reportID] else {
             throw Problem.notFound("unknown_report", "report \(record.reportID) no longer exists")
         }
@@ -158,7 +158,7 @@ extension HubStore {
                 role: Principal.Role(rawValue: entry.role) ?? .node,
                 garrison: entry.role == "node" ? entry.garrison.map(GarrisonCode.init(rawValue:)) : nil,
                 site: SiteID(rawValue: entry.nodeID))
-            let current = try await self.loadStates([entry.change.reportID], on: connection, lock: true)
+            let current = try await self.loadStates([entry.change.reportID], on: connection)
             let plan = self.applier.planSingle(entry.change, from: sender, current: current[entry.change.reportID], nowMillis: nowMillis)
             if let refused = plan.quarantined.first {
                 try await connection.query(

@@ -36,7 +36,7 @@ extension HubStore {
                     let highWater = try await self.registerNode(principal, on: connection)
                     // Notes are not read: they are a grow-only set, new ones are inserted with ON CONFLICT DO
                     // NOTHING, and nothing in planning depends on the ones already stored.
-                    let current = try await self.loadStates(ids, on: connection, lock: true, notes: false)
+                    let current = try await self.loadStates(ids, on: connection, notes: false)
                     let plan = self.applier.plan(
                         request, from: principal, highWater: highWater, current: current, unavailable: unavailable,
                         nowMillis: nowMillis)
@@ -93,32 +93,21 @@ extension HubStore {
         throw HubStoreError(description: "registering node \(principal.site) returned no row")
     }
 
-    /// The current states of `ids` visible to the transaction's tenant, notes included; `lock` holds them
-    /// until commit so that concurrent pushes to one report merge one after the other.
-    func loadStates(
-        _ ids: [String], on connection: PostgresConnection, lock: Bool, notes: Bool = true
-    ) async throws -> [String: ReportState] {
+    /// The current states of `ids` visible to the transaction's tenant (with their notes unless `notes` is
+    /// false), locked until commit so that concurrent writes to one report merge one after the other.
+    func loadStates(_ ids: [String], on connection: PostgresConnection, notes: Bool = true) async throws -> [String: ReportState] {
         guard !ids.isEmpty else { return [:] }
-        let query: PostgresQuery
-        switch (lock, notes) {
-        case (true, true):
-            query = """
-                SELECT r.state::text,
-                       COALESCE((SELECT json_agg(n.note)::text FROM notes n WHERE n.report_id = r.report_id), '[]')
-                FROM reports r WHERE r.report_id = ANY(\(ids)::text[]) ORDER BY r.report_id FOR UPDATE OF r
-                """
-        case (true, false):
-            query = """
-                SELECT r.state::text, '[]' FROM reports r
-                WHERE r.report_id = ANY(\(ids)::text[]) ORDER BY r.report_id FOR UPDATE OF r
-                """
-        case (false, _):
-            query = """
-                SELECT r.state::text,
-                       COALESCE((SELECT json_agg(n.note)::text FROM notes n WHERE n.report_id = r.report_id), '[]')
-                FROM reports r WHERE r.report_id = ANY(\(ids)::text[])
-                """
-        }
+        // Locked in id order, so two transactions locking overlapping reports never wait on each other in a cycle.
+        let query: PostgresQuery = notes
+            ? """
+              SELECT r.state::text,
+                     COALESCE((SELECT json_agg(n.note)::text FROM notes n WHERE n.report_id = r.report_id), '[]')
+              FROM reports r WHERE r.report_id = ANY(\(ids)::text[]) ORDER BY r.report_id FOR UPDATE OF r
+              """
+            : """
+              SELECT r.state::text, '[]' FROM reports r
+              WHERE r.report_id = ANY(\(ids)::text[]) ORDER BY r.report_id FOR UPDATE OF r
+              """
         let decoder = JSONDecoder()
         var states: [String: ReportState] = [:]
         for try await (stateJSON, notesJSON) in try await connection.query(query, logger: logger).decode((String, String).self) {

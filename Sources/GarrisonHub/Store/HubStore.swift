@@ -92,13 +92,6 @@ public final class HubStore: Sendable {
         return identity
     }
 
-    /// The lifecycle phase of a garrison, or nil if there is no such garrison.
-    public func phase(of garrison: GarrisonCode) async throws -> GarrisonPhase? {
-        let rows = try await client.query("SELECT phase FROM garrisons WHERE code = \(garrison.rawValue)", logger: logger)
-        for try await phase in rows.decode(String.self) { return GarrisonPhase(rawValue: phase) }
-        return nil
-    }
-
     /// The highest migration applied, for `/readyz`.
     public func schemaVersion() async throws -> Int {
         do {

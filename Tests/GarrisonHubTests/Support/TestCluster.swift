@@ -7,6 +7,8 @@ import Synchronization
 enum TestCluster {
     private static let shared = Mutex<Result<EmbeddedPostgres, EmbeddedPostgresError>?>(nil)
     private static let counter = Atomic<Int>(0)
+    /// Role creation checks then creates: one database at a time, or two tests race to create the same role.
+    private static let creating = Mutex(())
     /// Files of this test process (certificates), removed with the cluster at exit.
     static let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("garrison-tests-\(getpid())")
 
@@ -15,9 +17,7 @@ enum TestCluster {
         try shared.withLock { state in
             if state == nil {
                 do {
-                    let cluster = try EmbeddedPostgres.start(durable: false)
-                    try cluster.execute("CREATE ROLE garrison_owner LOGIN; CREATE ROLE garrison_app LOGIN NOSUPERUSER NOBYPASSRLS")
-                    state = .success(cluster)
+                    state = .success(try EmbeddedPostgres.start(durable: false))
                     atexit { TestCluster.stopAtExit() }
                 } catch let error as EmbeddedPostgresError {
                     state = .failure(error)
@@ -33,7 +33,7 @@ enum TestCluster {
     static func freshDatabase() throws -> (cluster: EmbeddedPostgres, name: String) {
         let cluster = try cluster()
         let name = "garrison_test_\(getpid())_\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
-        try cluster.execute("CREATE DATABASE \(name) OWNER garrison_owner")
+        try creating.withLock { _ in try cluster.createDeploymentDatabase(name: name) }
         return (cluster, name)
     }
 
