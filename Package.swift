@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "GarrisonCore"),
@@ -49,6 +50,14 @@ let package = Package(
         .target(name: "GarrisonConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         // A private PostgreSQL cluster (initdb/pg_ctl in a temporary directory) for tests, benchmarks and the demo.
         .target(name: "GarrisonEmbeddedPostgres", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // What the hub's and the nodes' HTTP edges share: problem+json errors, JSON bodies, query parameters.
+        .target(
+            name: "GarrisonHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
         // The hub daemon: PostgreSQL store, mutual-TLS sync API, admin API, operations endpoints.
         .target(
             name: "GarrisonHub",
@@ -56,6 +65,7 @@ let package = Package(
                 "GarrisonCore",
                 "GarrisonPKI",
                 "GarrisonConfig",
+                "GarrisonHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -81,12 +91,34 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
+        // A garrison's node (and the national node): SQLite store with the durable queue, the units' local API,
+        // the sync worker driving the core's NodeSyncMachine over mutual TLS.
+        .target(
+            name: "GarrisonNode",
+            dependencies: [
+                "GarrisonCore",
+                "GarrisonConfig",
+                "GarrisonHTTP",
+                "GarrisonHubClient",
+                "GarrisonPKI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "GarrisonMain",
             dependencies: [
                 "GarrisonCore",
                 "GarrisonSimulation",
                 "GarrisonHub",
+                "GarrisonNode",
                 "GarrisonConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -114,10 +146,27 @@ let package = Package(
         ),
         .testTarget(name: "GarrisonCoreTests", dependencies: ["GarrisonCore"]),
         .testTarget(name: "GarrisonSimulationTests", dependencies: ["GarrisonCore", "GarrisonSimulation"]),
+        // What the hub and node tests share: the per-process PostgreSQL cluster, a test PKI, a running test hub,
+        // and the built executables.
+        .target(
+            name: "GarrisonTestSupport",
+            dependencies: [
+                "GarrisonCore",
+                "GarrisonHub",
+                "GarrisonHubClient",
+                "GarrisonPKI",
+                "GarrisonConfig",
+                "GarrisonEmbeddedPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/GarrisonTestSupport"
+        ),
         // The hub against a real PostgreSQL started by the harness, over real mutual TLS.
         .testTarget(
             name: "GarrisonHubTests",
             dependencies: [
+                "GarrisonTestSupport",
                 "GarrisonCore",
                 "GarrisonHub",
                 "GarrisonHubClient",
@@ -130,7 +179,23 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Nodes on real SQLite against a real hub on a real PostgreSQL, over real mutual TLS; the daemon is also
+        // run as a process and killed.
+        .testTarget(
+            name: "GarrisonNodeTests",
+            dependencies: [
+                "GarrisonTestSupport",
+                "GarrisonCore",
+                "GarrisonNode",
+                "GarrisonHub",
+                "GarrisonHubClient",
+                "GarrisonPKI",
+                "GarrisonConfig",
+                "GarrisonMain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // Runs the built executables as a user would (their dependency here makes `swift test` build them).
-        .testTarget(name: "GarrisonCLITests", dependencies: ["GarrisonCtl", "GarrisonMain"]),
+        .testTarget(name: "GarrisonCLITests", dependencies: ["GarrisonTestSupport", "GarrisonCtl", "GarrisonMain"]),
     ]
 )

@@ -142,6 +142,11 @@ public struct ConfigReader: Sendable {
         return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(value).path
     }
 
+    /// An error for a value that reads but does not make sense (with another key, say), naming where it came from.
+    public func invalid(_ key: String, _ problem: String) -> ConfigError {
+        ConfigError(key: key, source: raw(key)?.source ?? .file(path ?? "configuration"), problem: problem)
+    }
+
     private func missing(_ key: String) -> ConfigError {
         ConfigError(
             key: key, source: .file(path ?? "configuration"),

@@ -45,6 +45,11 @@ public final class HubClient: Sendable {
         try await decode(PushAck.self, send(.POST, "/v1/sync/push", json: request))
     }
 
+    /// `POST /v1/sync/push` of a body already encoded (a node sends its stored change JSON as it is).
+    public func push(rawBody: Data) async throws -> PushAck {
+        try await decode(PushAck.self, send(.POST, "/v1/sync/push", body: rawBody))
+    }
+
     /// `GET /v1/sync/pull`.
     public func pull(cursor: Int64, limit: Int, wait: Int = 0, garrison: GarrisonCode? = nil) async throws -> PullPage {
         var path = "/v1/sync/pull?cursor=\(cursor)&limit=\(limit)&wait=\(wait)"

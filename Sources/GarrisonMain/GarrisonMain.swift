@@ -6,6 +6,6 @@ struct GarrisonMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "garrison",
         abstract: "The synchronisation backbone of the National Security Threat Map (KMZB).",
-        subcommands: [HubCommand.self, DemoCommand.self]
+        subcommands: [HubCommand.self, NodeCommand.self, DemoCommand.self]
     )
 }

@@ -79,6 +79,17 @@ public struct CertificateIdentity: Hashable, Sendable, CustomStringConvertible {
         try self.init(uri: uris[0])
     }
 
+    /// The identity in a PEM certificate (a daemon reads its own certificate to learn who it is).
+    public init(pem: String) throws(PKIError) {
+        let certificate: Certificate
+        do {
+            certificate = try Certificate(pemEncoded: pem)
+        } catch {
+            throw PKIError(code: "unreadable_certificate", message: "not a PEM certificate (\(error))")
+        }
+        try self.init(certificate: certificate)
+    }
+
     /// The principal the merge and authority rules know, for the roles that sync.
     public var principal: Principal? {
         switch role {

@@ -1,3 +1,4 @@
+import GarrisonTestSupport
 import Foundation
 import GarrisonCore
 import GarrisonHub

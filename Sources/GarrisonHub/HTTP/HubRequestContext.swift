@@ -1,3 +1,4 @@
+import GarrisonHTTP
 import GarrisonPKI
 import Hummingbird
 import NIOCore

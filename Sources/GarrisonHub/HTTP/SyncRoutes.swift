@@ -1,3 +1,4 @@
+import GarrisonHTTP
 import Foundation
 import GarrisonCore
 import GarrisonPKI

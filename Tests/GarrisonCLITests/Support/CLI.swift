@@ -1,4 +1,5 @@
 import Foundation
+import GarrisonTestSupport
 
 /// Runs the built executables (`garrison`, `garrisonctl`) as a user would: arguments in; stdout, stderr and the
 /// exit code out.
@@ -30,33 +31,10 @@ enum CLI {
         return dictionary
     }
 
-    /// An executable in the build products directory, beside the test bundle. On Linux `swift test` runs
-    /// `<bin>/<package>PackageTests.xctest` (an executable), on macOS it loads it as a bundle into xctest; either
-    /// way the products are in the directory holding the bundle. `GARRISON_BIN_DIR` overrides.
-    static func executable(_ name: String) throws -> URL {
-        var directories: [URL] = []
-        if let override = ProcessInfo.processInfo.environment["GARRISON_BIN_DIR"] {
-            directories.append(URL(fileURLWithPath: override))
-        }
-        directories.append(Bundle.main.bundleURL)
-        directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            directories.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        if let argument = CommandLine.arguments.first {
-            directories.append(URL(fileURLWithPath: argument).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        for directory in directories {
-            let candidate = directory.appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw Failure(description: "\(name) not found next to the tests; looked in \(directories.map(\.path))")
-    }
-
     /// Runs `name` with the arguments. stderr goes through a file so a chatty run can never block on a full pipe.
     static func run(_ name: String, _ arguments: [String], environment overrides: [String: String?] = [:]) throws -> Run {
         let process = Process()
-        process.executableURL = try executable(name)
+        process.executableURL = try Executables.url(name)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in overrides { environment[key] = value }

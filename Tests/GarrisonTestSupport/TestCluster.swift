@@ -4,16 +4,16 @@ import Synchronization
 
 /// The one PostgreSQL cluster of a test process, started on first use (as `postgres` when the tests run as
 /// root) and stopped when the process exits. Each test takes a fresh database in it.
-enum TestCluster {
+public enum TestCluster {
     private static let shared = Mutex<Result<EmbeddedPostgres, EmbeddedPostgresError>?>(nil)
     private static let counter = Atomic<Int>(0)
     /// Role creation checks then creates: one database at a time, or two tests race to create the same role.
     private static let creating = Mutex(())
     /// Files of this test process (certificates), removed with the cluster at exit.
-    static let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("garrison-tests-\(getpid())")
+    public static let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("garrison-tests-\(getpid())")
 
     /// The running cluster; a missing PostgreSQL fails the test with the message saying what to install.
-    static func cluster() throws -> EmbeddedPostgres {
+    public static func cluster() throws -> EmbeddedPostgres {
         try shared.withLock { state in
             if state == nil {
                 do {
@@ -30,7 +30,7 @@ enum TestCluster {
     }
 
     /// A new, empty deployment database (owner `garrison_owner`, app role `garrison_app`).
-    static func freshDatabase() throws -> (cluster: EmbeddedPostgres, name: String) {
+    public static func freshDatabase() throws -> (cluster: EmbeddedPostgres, name: String) {
         let cluster = try cluster()
         let name = "garrison_test_\(getpid())_\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
         try creating.withLock { _ in try cluster.createDeploymentDatabase(name: name) }

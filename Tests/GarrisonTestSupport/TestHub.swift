@@ -13,15 +13,15 @@ import PostgresNIO
 
 /// A real hub on a fresh database of the test cluster, over real mutual TLS, with every garrison in phase
 /// `live` unless a test says otherwise.
-final class TestHub: Sendable {
-    let pki: TestPKI
-    let cluster: EmbeddedPostgres
-    let database: String
-    let hub: Hub
-    let port: Int
+public final class TestHub: Sendable {
+    public let pki: TestPKI
+    public let cluster: EmbeddedPostgres
+    public let database: String
+    public let hub: Hub
+    public let port: Int
     private let task: Task<Void, any Error>
 
-    static func start(pki: TestPKI? = nil, database: (EmbeddedPostgres, String)? = nil, livePhases: Bool = true,
+    public static func start(pki: TestPKI? = nil, database: (EmbeddedPostgres, String)? = nil, livePhases: Bool = true,
                       extra: [String: String] = [:]) async throws -> TestHub {
         let pki = try pki ?? TestPKI()
         let (cluster, name) = try database ?? TestCluster.freshDatabase()
@@ -61,13 +61,13 @@ final class TestHub: Sendable {
     }
 
     /// Stops the hub (graceful shutdown) and waits for it.
-    func stop() async {
+    public func stop() async {
         await hub.shutdown()
         _ = await task.result
     }
 
     /// Runs `body` against a new hub and stops the hub afterwards, whatever happens.
-    static func with<T>(livePhases: Bool = true, _ body: (TestHub) async throws -> T) async throws -> T {
+    public static func with<T>(livePhases: Bool = true, _ body: (TestHub) async throws -> T) async throws -> T {
         let hub = try await start(livePhases: livePhases)
         do {
             let result = try await body(hub)
@@ -80,19 +80,19 @@ final class TestHub: Sendable {
     }
 
     /// Runs SQL as the superuser in the hub's database (test set-up and inspection only).
-    func sql(_ statement: String) throws { try cluster.execute(statement, database: database) }
+    public func sql(_ statement: String) throws { try cluster.execute(statement, database: database) }
 
-    var baseURL: String { "https://127.0.0.1:\(port)" }
+    public var baseURL: String { "https://127.0.0.1:\(port)" }
 
     /// A GET on the plain-HTTP ops listener (`/healthz`, `/readyz`, `/metrics`), as text.
-    func opsText(_ path: String) async throws -> String {
+    public func opsText(_ path: String) async throws -> String {
         let port = try await hub.boundPort("ops")
         let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         return String(decoding: data, as: UTF8.self)
     }
 
     /// Runs `body` with a client presenting `credential`, shut down afterwards whatever happens.
-    func withClient<T>(_ credential: Credential, _ body: (HubClient) async throws -> T) async throws -> T {
+    public func withClient<T>(_ credential: Credential, _ body: (HubClient) async throws -> T) async throws -> T {
         let client = try client(credential)
         do {
             let result = try await body(client)
@@ -104,14 +104,14 @@ final class TestHub: Sendable {
         }
     }
 
-    func client(_ credential: Credential) throws -> HubClient {
+    public func client(_ credential: Credential) throws -> HubClient {
         try HubClient(
             baseURL: baseURL, certificatePEM: credential.certificatePEM, keyPEM: credential.keyPEM,
             caPEM: pki.ca.certificatePEM)
     }
 
     /// A PostgreSQL connection pool as `user` (the superuser `postgres` for inspection, or the app role).
-    func withDatabase<T: Sendable>(user: String = "postgres", _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    public func withDatabase<T: Sendable>(user: String = "postgres", _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = PostgresClient(configuration: .init(
             unixSocketPath: "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)", username: user, password: nil, database: database))
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -32,10 +32,10 @@ public struct Problem: Error, HTTPResponseError, Hashable, Sendable, CustomStrin
 }
 
 extension Problem {
-    static func badRequest(_ code: String, _ detail: String) -> Problem { Problem(.badRequest, code: code, detail: detail) }
-    static func forbidden(_ code: String, _ detail: String) -> Problem { Problem(.forbidden, code: code, detail: detail) }
-    static func notFound(_ code: String, _ detail: String) -> Problem { Problem(.notFound, code: code, detail: detail) }
-    static func conflict(_ code: String, _ detail: String) -> Problem { Problem(.conflict, code: code, detail: detail) }
-    static func tooLarge(_ detail: String) -> Problem { Problem(.contentTooLarge, code: "too_large", detail: detail) }
-    static let unavailable = Problem(.serviceUnavailable, code: "unavailable", detail: "the hub's database is unreachable; retry later")
+    public static func badRequest(_ code: String, _ detail: String) -> Problem { Problem(.badRequest, code: code, detail: detail) }
+    public static func forbidden(_ code: String, _ detail: String) -> Problem { Problem(.forbidden, code: code, detail: detail) }
+    public static func notFound(_ code: String, _ detail: String) -> Problem { Problem(.notFound, code: code, detail: detail) }
+    public static func conflict(_ code: String, _ detail: String) -> Problem { Problem(.conflict, code: code, detail: detail) }
+    public static func tooLarge(_ detail: String) -> Problem { Problem(.contentTooLarge, code: "too_large", detail: detail) }
+    public static let unavailable = Problem(.serviceUnavailable, code: "unavailable", detail: "the database is unreachable; retry later")
 }

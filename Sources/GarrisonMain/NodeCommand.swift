@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import GarrisonConfig
+import GarrisonCore
+import GarrisonNode
+import GarrisonPKI
+import Logging
+
+/// `garrison node`: a garrison's node daemon, and `garrison node token` for the units' API tokens.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "A garrison's node: SQLite store, the units' local API, sync with the hub over mutual TLS.",
+        subcommands: [NodeServeCommand.self, NodeTokenCommand.self],
+        defaultSubcommand: NodeServeCommand.self
+    )
+}
+
+/// Options every node command shares.
+struct NodeOptions: ParsableArguments {
+    @Option(help: "The node's YAML configuration (keys documented in Config/node.yaml; GARRISON_<KEY> overrides any).")
+    var config: String = "Config/node.yaml"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    /// Reads the configuration; a missing or invalid key ends the process with EX_CONFIG (78) and its name.
+    func load() throws -> NodeConfiguration {
+        do {
+            return try NodeConfiguration(reader: ConfigReader(path: config))
+        } catch {
+            FileHandle.standardError.write(Data("garrison node: configuration error: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+
+    func logger() -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        return Logger(label: "garrison.node")
+    }
+
+    /// The node's store alone (token commands run beside the daemon: SQLite in WAL mode allows it).
+    func store() throws -> NodeStore {
+        let configuration = try load()
+        do {
+            let pem = try String(contentsOfFile: configuration.certificatePath, encoding: .utf8)
+            guard let principal = try CertificateIdentity(pem: pem).principal else {
+                throw NodeStoreError("tls.certificate names no node")
+            }
+            return try NodeStore(path: configuration.storePath, principal: principal)
+        } catch {
+            FileHandle.standardError.write(Data("garrison node: cannot open the store: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `garrison node [serve]`.
+struct NodeServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the node until SIGTERM or SIGINT (then finish requests and the push in flight, and stop).",
+        discussion: "Example: garrison node --config /etc/garrison/node.yaml"
+    )
+
+    @OptionGroup var options: NodeOptions
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = options.logger()
+        do {
+            try await buildNode(configuration: configuration, logger: logger).run(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            logger.critical("node stopped", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `garrison node token issue|list|revoke`: the units' bearer tokens for the local API.
+struct NodeTokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Issue, list and revoke the units' tokens for the local API.",
+        discussion: """
+            A token is bound to one unit (KMP/KPP/KRP and its county TERYT) and a role: `officer` (create reports in \
+            the unit's county, work the unit's reports), `coordinator` (also reopen them), or `voivodeship` (every \
+            report of the garrison, reopen, assign to units; no unit). Only the token's SHA-256 is stored; the token \
+            itself is printed once.
+            """,
+        subcommands: [Issue.self, List.self, Revoke.self]
+    )
+
+    struct Issue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a token and print it once.",
+            discussion: "Example: garrison node token issue --unit KMP-2061 --role officer --label \"dyżurny KMP Białystok\"")
+
+        @OptionGroup var options: NodeOptions
+        @Option(help: "The unit, e.g. KPP-2063 (omit for --role voivodeship).") var unit: String?
+        @Option(help: "officer, coordinator or voivodeship.") var role: String = "officer"
+        @Option(help: "Who holds it (recorded as the author of their changes).") var label: String
+
+        func run() throws {
+            guard let role = UnitRole(rawValue: role) else {
+                throw ValidationError("--role is officer, coordinator or voivodeship")
+            }
+            let store = try options.store()
+            do {
+                let issued = try store.issueToken(
+                    unit: unit, role: role, label: label, nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
+                print(issued.token)
+                FileHandle.standardError.write(Data("token \(issued.id) issued for \(unit ?? "the voivodeship") (\(role.rawValue)); it is not shown again\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("garrison node token issue: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+        @OptionGroup var options: NodeOptions
+        @Flag(help: "JSON instead of a table.") var json = false
+
+        func run() throws {
+            let tokens = try options.store().tokens()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(tokens), as: UTF8.self))
+                return
+            }
+            print("ID        UNIT      ROLE         REVOKED  LABEL")
+            for token in tokens {
+                let unit = (token.unit ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0)
+                let role = token.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                print("\(token.id)  \(unit) \(role) \(token.revokedAtMillis == nil ? "no " : "yes")      \(token.label)")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token by id; it is refused from the next request.",
+            discussion: "Example: garrison node token revoke k3x9q2ma")
+        @OptionGroup var options: NodeOptions
+        @Argument(help: "The token id (from `token list`).") var id: String
+
+        func run() throws {
+            guard try options.store().revokeToken(id: id, nowMillis: Int64(Date().timeIntervalSince1970 * 1000)) else {
+                FileHandle.standardError.write(Data("garrison node token revoke: no active token \(id)\n".utf8))
+                throw ExitCode(3)
+            }
+            print("revoked \(id)")
+        }
+    }
+}

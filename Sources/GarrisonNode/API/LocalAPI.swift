@@ -1,0 +1,175 @@
+import Foundation
+import GarrisonCore
+import GarrisonHTTP
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The units' local API (HTTP, or HTTPS with `api.tls.*`). Every request but the probes carries a unit's bearer
+/// token (`Authorization: Bearer gut_…`, issued with `garrison node token issue`); the token names the unit and
+/// its role. A write answers only after its transaction (state, history, queued change) is on disk.
+struct LocalAPI: Sendable {
+    let node: Node
+
+    private var store: NodeStore { node.store }
+
+    func register(on router: Router<BasicRequestContext>) {
+        let reports = router.group("v1/reports")
+        reports.post { request, context in
+            try await answering(context) {
+                let unit = try authenticate(request)
+                let body = try await request.decodeJSON(CreateReportRequest.self, limit: node.configuration.maxBodyBytes)
+                let write = try node.desk.create(body, by: unit)
+                return try written(write, status: .created)
+            }
+        }
+        reports.get { request, context in
+            try await answering(context) {
+                _ = try authenticate(request)
+                let filter = try ReportFilter(request)
+                let now = node.clock()
+                let found = try store.reports(filter, nowMillis: now)
+                return try Response.json(ReportPage(
+                    reports: found.map { ReportView($0, nowMillis: now) },
+                    nextAfter: found.count == filter.limit ? found.last?.reportID : nil))
+            }
+        }
+        reports.get(":id") { request, context in
+            try await answering(context) {
+                _ = try authenticate(request)
+                let id = try context.parameters.require("id")
+                guard let state = try store.report(id) else {
+                    throw Problem.notFound("unknown_report", "no report \(id) here")
+                }
+                return try Response.json(ReportDetail(
+                    report: ReportView(state, nowMillis: node.clock()), history: try store.history(id).map(HistoryView.init),
+                    conflicts: try store.conflicts(reportID: id)))
+            }
+        }
+        action(reports, "card", CardRequest.self) { id, body, unit in try node.desk.openCard(id, body, by: unit) }
+        action(reports, "status", StatusRequest.self) { id, body, unit in try node.desk.moveStatus(id, to: body.status, by: unit) }
+        action(reports, "reopen", ReopenRequest.self) { id, body, unit in try node.desk.reopen(id, reason: body.reason, by: unit) }
+        action(reports, "handover", HandoverRequest.self) { id, body, unit in try node.desk.handover(id, to: body.to, by: unit) }
+        action(reports, "notes", NoteRequest.self, status: .created) { id, body, unit in try node.desk.addNote(id, text: body.text, by: unit) }
+        action(reports, "unit", AssignRequest.self) { id, body, unit in try node.desk.assign(id, to: body.unit, by: unit) }
+
+        router.get("v1/conflicts") { request, context in
+            try await answering(context) {
+                _ = try authenticate(request)
+                return try Response.json(["conflicts": try store.conflicts()])
+            }
+        }
+        router.get("v1/rejections") { request, context in
+            try await answering(context) {
+                _ = try authenticate(request)
+                return try Response.json(["rejections": try store.rejections()])
+            }
+        }
+        router.get("v1/status") { _, context in
+            try await answering(context) { try Response.json(try node.statusView()) }
+        }
+        router.get("healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
+        router.get("readyz") { _, context in
+            try await answering(context) {
+                _ = try store.checkpoint()
+                return Response.jsonBytes(Array(#"{"status":"ready"}"#.utf8))
+            }
+        }
+        router.get("metrics") { _, context in
+            try await answering(context) {
+                var response = Response.jsonBytes(node.metrics.render(try node.statusView(), nowMillis: node.clock()))
+                response.headers[.contentType] = "text/plain; version=0.0.4"
+                return response
+            }
+        }
+    }
+
+    /// `POST /v1/reports/{id}/<name>` with a JSON body, answered with the report's new state.
+    private func action<Body: Decodable & Sendable>(
+        _ group: RouterGroup<BasicRequestContext>, _ name: String, _ type: Body.Type, status: HTTPResponse.Status = .ok,
+        _ perform: @escaping @Sendable (String, Body, UnitPrincipal) throws -> LocalWrite
+    ) {
+        group.post(":id/\(name)") { request, context in
+            try await answering(context) {
+                let unit = try authenticate(request)
+                let id = try context.parameters.require("id")
+                let body = try await request.decodeJSON(Body.self, limit: node.configuration.maxBodyBytes)
+                return try written(try perform(id, body, unit), status: status)
+            }
+        }
+    }
+
+    /// A committed write: wake the sync worker, answer with the report.
+    private func written(_ write: LocalWrite, status: HTTPResponse.Status) throws -> Response {
+        node.worker?.enqueued(through: write.seq)
+        var response = try Response.json(ReportView(write.state, nowMillis: node.clock()), status: status)
+        response.headers[.location] = "/v1/reports/\(write.state.reportID)"
+        return response
+    }
+
+    private func authenticate(_ request: Request) throws -> UnitPrincipal {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw Problem(.unauthorized, code: "token_required",
+                detail: "send the unit's token as `Authorization: Bearer …` (tokens come from `garrison node token issue`)")
+        }
+        guard let unit = try store.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+            throw Problem(.unauthorized, code: "invalid_token", detail: "the token is unknown or revoked")
+        }
+        return unit
+    }
+
+    /// Runs a handler: `Problem`s answer as they are; anything else is logged and answered 500 without internals.
+    private func answering(_ context: BasicRequestContext, _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            context.logger.error("local API failure", metadata: ["error": "\(String(reflecting: error))"])
+            throw Problem(.internalServerError, code: "internal_error", detail: "the node failed to answer; see its log")
+        }
+    }
+}
+
+/// `GET /v1/reports`.
+struct ReportPage: Encodable {
+    let reports: [ReportView]
+    /// Pass as `after` for the next page; absent on the last page.
+    let nextAfter: String?
+
+    enum CodingKeys: String, CodingKey {
+        case reports
+        case nextAfter = "next_after"
+    }
+}
+
+/// `GET /v1/reports/{id}`.
+struct ReportDetail: Encodable {
+    let report: ReportView
+    let history: [HistoryView]
+    let conflicts: [ConflictRecord]
+}
+
+extension ReportFilter {
+    /// The filter of `GET /v1/reports?status=&category=&county=&unit=&overdue=read|verify&after=&limit=`.
+    init(_ request: Request) throws {
+        self.init()
+        if let text = request.text("status") {
+            guard let status = ReportStatus(rawValue: text) else {
+                throw Problem.badRequest("invalid_parameter", "status \"\(text)\" is not a status")
+            }
+            self.status = status
+        }
+        if request.text("category") != nil { category = Int(try request.integer("category", default: 0, in: 1...999)) }
+        county = request.text("county")
+        unit = request.text("unit")
+        if let text = request.text("overdue") {
+            guard let deadline = Deadlines.Deadline(rawValue: text) else {
+                throw Problem.badRequest("invalid_parameter", "overdue is \"read\" (2 days) or \"verify\" (5 days)")
+            }
+            overdue = deadline
+        }
+        after = request.text("after")
+        limit = Int(try request.integer("limit", default: 100, in: 1...1_000))
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import GarrisonCore
+import GarrisonHTTP
+import GarrisonHubClient
+import GarrisonPKI
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// A garrison's node daemon (DESIGN §1): the SQLite store, the units' local API and the sync worker, run as
+/// services with graceful shutdown. `garrison node` calls `buildNode(configuration:)`; tests do the same.
+public final class Node: Sendable {
+    public let configuration: NodeConfiguration
+    public let store: NodeStore
+    /// nil when `sync.enabled` is false (the node works offline only).
+    public let worker: SyncWorker?
+    let client: HubClient?
+    let desk: UnitDesk
+    let metrics = NodeMetrics()
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    private let port = PortBox()
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    init(configuration: NodeConfiguration, logger: Logger, clock: @escaping @Sendable () -> Int64) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        let certificatePEM = try Self.read("tls.certificate", configuration.certificatePath)
+        let keyPEM = try Self.read("tls.key", configuration.keyPath)
+        let caPEM = try Self.read("tls.ca", configuration.caPath)
+        let identity: CertificateIdentity
+        do {
+            identity = try CertificateIdentity(pem: certificatePEM)
+        } catch {
+            throw NodeStoreError("tls.certificate: \(configuration.certificatePath): \(error.message)")
+        }
+        guard identity.role == .node, let principal = identity.principal else {
+            throw NodeStoreError("tls.certificate names a \(identity.role.rawValue), not a garrison node (\(identity))")
+        }
+        guard identity.garrison == configuration.garrison else {
+            throw NodeStoreError(
+                "node.garrison is \(configuration.garrison) but the certificate is for garrison "
+                    + "\(identity.garrison?.rawValue ?? "-") (\(identity))")
+        }
+        store = try NodeStore(path: configuration.storePath, principal: principal)
+        desk = UnitDesk(store: store, clock: clock)
+        if configuration.syncEnabled {
+            let client = try HubClient(
+                baseURL: configuration.hubURL, certificatePEM: certificatePEM, keyPEM: keyPEM, caPEM: caPEM,
+                timeout: configuration.requestTimeout, verifyHostname: configuration.verifyHostname)
+            self.client = client
+            worker = try SyncWorker(
+                store: store, client: client, settings: configuration.sync,
+                logger: logger.with("garrison", configuration.garrison.rawValue), clock: clock)
+        } else {
+            client = nil
+            worker = nil
+        }
+    }
+
+    /// Runs until cancelled or, with `signals`, until SIGTERM/SIGINT: then the API stops accepting, requests in
+    /// flight finish, a push in flight finishes and stores its acknowledgement.
+    public func run(gracefulShutdownSignals: [UnixSignal] = []) async throws {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(ProblemMiddleware())
+        LocalAPI(node: self).register(on: router)
+        let port = self.port
+        let server: HTTPServerBuilder = try configuration.apiTLS.map { tls in
+            try .tls(.http1(), tlsConfiguration: Self.serverTLS(certificate: tls.certificate, key: tls.key))
+        } ?? .http1()
+        let app = Application(
+            router: router, server: server,
+            configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "garrison-node"),
+            onServerRunning: { channel in port.value.withLock { $0 = channel.localAddress?.port } },
+            logger: logger)
+        var services: [any Service] = [app]
+        if let worker { services.append(worker) }
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+        group.withLock { $0 = serviceGroup }
+        logger.info("node starting", metadata: [
+            "garrison": "\(configuration.garrison)", "site": "\(store.principal.site)", "store": "\(configuration.storePath)",
+            "api": "\(configuration.apiHost):\(configuration.apiPort)", "hub": "\(configuration.syncEnabled ? configuration.hubURL : "off")",
+        ])
+        do {
+            try await serviceGroup.run()
+        } catch {
+            try? await client?.shutdown()
+            throw error
+        }
+        try? await client?.shutdown()
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does.
+    public func shutdown() async {
+        await group.withLock { $0 }?.triggerGracefulShutdown()
+    }
+
+    /// The local API's port, waiting up to `timeout` for it to start (a configured port 0 picks a free one).
+    public func boundPort(timeout: Duration = .seconds(30)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let port = port.value.withLock({ $0 }) { return port }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw NodeStoreError("the node's local API did not start within \(timeout)")
+    }
+
+    private static func read(_ key: String, _ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NodeStoreError("\(key): \(path) does not exist or cannot be read")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func serverTLS(certificate: String, key: String) throws -> TLSConfiguration {
+        do {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            tls.minimumTLSVersion = .tlsv12
+            return tls
+        } catch {
+            throw NodeStoreError("api.tls.certificate/api.tls.key: cannot be read as PEM (\(error))")
+        }
+    }
+}
+
+/// The local API's bound port, learned once it runs.
+final class PortBox: Sendable {
+    let value = Mutex<Int?>(nil)
+}
+
+/// Builds a node from its configuration (DESIGN §1: `@main` stays thin, tests call this).
+public func buildNode(
+    configuration: NodeConfiguration, logger: Logger = Logger(label: "garrison.node"),
+    clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+) throws -> Node {
+    try Node(configuration: configuration, logger: logger, clock: clock)
+}
+
+extension Logger {
+    func with(_ key: String, _ value: String) -> Logger {
+        var copy = self
+        copy[metadataKey: key] = "\(value)"
+        return copy
+    }
+}

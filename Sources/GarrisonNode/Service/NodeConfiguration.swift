@@ -1,0 +1,86 @@
+import Foundation
+import GarrisonConfig
+import GarrisonCore
+
+/// A node's configuration (`Config/node.yaml`, each key overridable as `GARRISON_<KEY>`).
+///
+/// Keys:
+/// - `node.garrison`: the garrison this node serves (`KSP`, `02` … `32`); it must match the certificate.
+/// - `store.path`: the SQLite database (default `/var/lib/garrison/node.sqlite`); its directory must exist.
+/// - `hub.url`: the hub's mutual-TLS address, `https://host:port`; `hub.verify_hostname` (true);
+///   `hub.request_timeout_seconds` (60; must exceed `sync.pull_wait_seconds`).
+/// - `tls.certificate`, `tls.key`: the node's client certificate and key; `tls.ca`: the deployment CA.
+/// - `api.address`: the units' local API, `host:port` (default `127.0.0.1:8080`); `api.tls.certificate` and
+///   `api.tls.key` (both or neither) serve it over HTTPS; `api.max_body_bytes` (1 MiB).
+/// - `sync.push_batch` (500), `sync.pull_limit` (1,000), `sync.pull_wait_seconds` (20),
+///   `sync.backoff_base_ms` (500), `sync.backoff_ceiling_ms` (60,000), `sync.refused_backoff_base_ms` (5,000),
+///   `sync.refused_backoff_ceiling_ms` (300,000).
+/// - `sync.enabled` (true): false keeps the node working offline only (units' writes queue up).
+public struct NodeConfiguration: Sendable {
+    public var garrison: GarrisonCode
+    public var storePath: String
+    public var hubURL: String
+    public var verifyHostname: Bool
+    public var requestTimeout: Duration
+    public var certificatePath: String
+    public var keyPath: String
+    public var caPath: String
+    public var apiHost: String
+    public var apiPort: Int
+    public var apiTLS: (certificate: String, key: String)?
+    public var maxBodyBytes: Int
+    public var sync: SyncSettings
+    public var syncEnabled: Bool
+
+    /// Reads every key, failing on the first missing or invalid one with a message naming it.
+    public init(reader: ConfigReader) throws(ConfigError) {
+        let code = try reader.string("node.garrison")
+        guard GarrisonRegistry.standard.contains(GarrisonCode(rawValue: code)) else {
+            throw reader.invalid(
+                "node.garrison", "no garrison has code \"\(code)\" (KSP, or a voivodeship code 02, 04 … 32)")
+        }
+        garrison = GarrisonCode(rawValue: code)
+        storePath = try reader.path("store.path", default: "/var/lib/garrison/node.sqlite")
+        hubURL = try reader.string("hub.url")
+        guard hubURL.hasPrefix("https://") else {
+            throw reader.invalid(
+                "hub.url", "the hub is reached over HTTPS (mutual TLS): the URL starts with https://")
+        }
+        verifyHostname = try reader.bool("hub.verify_hostname", default: true)
+        certificatePath = try reader.path("tls.certificate")
+        keyPath = try reader.path("tls.key")
+        caPath = try reader.path("tls.ca")
+        let api = try reader.address("api.address", default: "127.0.0.1:8080")
+        (apiHost, apiPort) = (api.host, api.port)
+        switch (reader.optionalString("api.tls.certificate"), reader.optionalString("api.tls.key")) {
+        case (nil, nil):
+            apiTLS = nil
+        case (.some, .some):
+            apiTLS = (try reader.path("api.tls.certificate"), try reader.path("api.tls.key"))
+        case (nil, .some):
+            throw reader.invalid("api.tls.key", "api.tls.key is set: set both or neither")
+        case (.some, nil):
+            throw reader.invalid("api.tls.certificate", "api.tls.certificate is set: set both or neither")
+        }
+        maxBodyBytes = try reader.int("api.max_body_bytes", default: 1 << 20, in: 1024...(64 << 20))
+        let pullWait = try reader.int("sync.pull_wait_seconds", default: 20, in: 0...300)
+        let timeout = try reader.int("hub.request_timeout_seconds", default: 60, in: 1...3600)
+        guard timeout > pullWait else {
+            throw reader.invalid(
+                "hub.request_timeout_seconds", "\(timeout) s must exceed sync.pull_wait_seconds (\(pullWait) s), or every long-poll times out")
+        }
+        requestTimeout = .seconds(timeout)
+        let base = try reader.int("sync.backoff_base_ms", default: 500, in: 1...3_600_000)
+        let ceiling = try reader.int("sync.backoff_ceiling_ms", default: 60_000, in: base...86_400_000)
+        let refusedBase = try reader.int("sync.refused_backoff_base_ms", default: 5_000, in: 1...3_600_000)
+        let refusedCeiling = try reader.int(
+            "sync.refused_backoff_ceiling_ms", default: 300_000, in: refusedBase...86_400_000)
+        sync = SyncSettings(
+            pushBatchLimit: try reader.int("sync.push_batch", default: 500, in: 1...5_000),
+            pullLimit: try reader.int("sync.pull_limit", default: 1_000, in: 1...5_000),
+            pullWaitSeconds: pullWait,
+            backoff: Backoff(baseMillis: Int64(base), ceilingMillis: Int64(ceiling)),
+            refusedBackoff: Backoff(baseMillis: Int64(refusedBase), ceilingMillis: Int64(refusedCeiling)))
+        syncEnabled = try reader.bool("sync.enabled", default: true)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GarrisonCore
+import Prometheus
+
+/// `GET /v1/status`: what an operator at the voivodeship HQ checks first — is the queue draining, is the node
+/// caught up with the hub, what was refused.
+struct NodeStatusView: Encodable {
+    let garrison: String?
+    let site: String
+    let reports: Int
+    let queueDepth: Int
+    let oldestUnackedAgeSeconds: Double?
+    let lastAcked: Int64
+    let lastPushAt: Int64?
+    let lastPullAt: Int64?
+    let cursor: Int64
+    let hubHead: Int64?
+    let caughtUp: Bool
+    let hub: String?
+    let rejections: Int
+    let conflicts: Int
+    let pushFailures: Int
+    let pullFailures: Int
+    let resyncs: Int
+    let lastError: String?
+    let pullLagMillis: Int64?
+    let syncEnabled: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case garrison, site, reports, cursor, hub, rejections, conflicts, resyncs
+        case queueDepth = "queue_depth"
+        case oldestUnackedAgeSeconds = "oldest_unacked_age_seconds"
+        case lastAcked = "last_acked"
+        case lastPushAt = "last_push_at"
+        case lastPullAt = "last_pull_at"
+        case hubHead = "hub_head"
+        case caughtUp = "caught_up"
+        case pushFailures = "push_failures"
+        case pullFailures = "pull_failures"
+        case lastError = "last_error"
+        case pullLagMillis = "pull_lag_ms"
+        case syncEnabled = "sync_enabled"
+    }
+}
+
+extension Node {
+    /// The status from the store's figures and the sync worker's.
+    func statusView() throws -> NodeStatusView {
+        let figures = try store.figures()
+        let checkpoint = try store.checkpoint()
+        let sync = worker?.status
+        let measured = worker?.measured
+        let now = clock()
+        return NodeStatusView(
+            garrison: store.principal.garrison?.rawValue, site: store.principal.site.rawValue, reports: figures.reports,
+            queueDepth: figures.queueDepth,
+            oldestUnackedAgeSeconds: figures.oldestQueuedMillis.map { Double(max(0, now - $0)) / 1000 },
+            lastAcked: checkpoint.lastAcked, lastPushAt: sync?.lastPushMillis, lastPullAt: sync?.lastPullMillis,
+            cursor: checkpoint.cursor, hubHead: sync?.hubHead, caughtUp: sync?.caughtUp ?? false,
+            hub: checkpoint.hub?.description, rejections: figures.rejections, conflicts: figures.conflicts,
+            pushFailures: sync?.pushFailures ?? 0, pullFailures: sync?.pullFailures ?? 0, resyncs: sync?.resyncs ?? 0,
+            lastError: sync?.lastError, pullLagMillis: measured?.lastLagMillis, syncEnabled: worker != nil)
+    }
+}
+
+/// The node's Prometheus series (DESIGN §8), set from the status at scrape time. One registry per node, so
+/// several nodes in one process (tests, the demo) never share series.
+final class NodeMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+
+    func render(_ status: NodeStatusView, nowMillis: Int64) -> [UInt8] {
+        let labels = [("garrison", status.garrison ?? "national")]
+        func gauge(_ name: String, _ help: String, _ value: Double) {
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "garrison", subsystem: "node", metricName: name, unitName: "", helpText: help),
+                labels: labels
+            ).set(value)
+        }
+        func age(_ millis: Int64?) -> Double { millis.map { Double(nowMillis - $0) / 1000 } ?? -1 }
+        gauge("queue_depth", "Local changes waiting for the hub's acknowledgement", Double(status.queueDepth))
+        gauge("oldest_unacked_age_seconds", "Age of the oldest unacknowledged change (0: queue empty)", status.oldestUnackedAgeSeconds ?? 0)
+        gauge("last_push_age_seconds", "Seconds since the last successful push (-1: none since start)", age(status.lastPushAt))
+        gauge("last_pull_age_seconds", "Seconds since the last successful pull (-1: none since start)", age(status.lastPullAt))
+        gauge("cursor", "Last feed position applied", Double(status.cursor))
+        gauge("hub_head", "The hub's feed head at the last pull", Double(status.hubHead ?? 0))
+        gauge("caught_up", "1 when the last pull reached the feed's head", status.caughtUp ? 1 : 0)
+        gauge("rejections", "Local changes the hub refused (kept visible)", Double(status.rejections))
+        gauge("conflicts", "Conflicts recorded here", Double(status.conflicts))
+        gauge("reports", "Reports held", Double(status.reports))
+        gauge("push_failures", "Consecutive failed pushes", Double(status.pushFailures))
+        gauge("pull_failures", "Consecutive failed pulls", Double(status.pullFailures))
+        gauge("resyncs", "Re-syncs since start (hub restored from an older backup)", Double(status.resyncs))
+        gauge("pull_lag_seconds", "Hub commit to local apply of the last pulled change from elsewhere", Double(status.pullLagMillis ?? 0) / 1000)
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

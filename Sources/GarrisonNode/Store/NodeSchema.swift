@@ -1,0 +1,98 @@
+import GRDB
+
+/// The node's SQLite schema, as versioned GRDB migrations (applied at start-up; a migration never changes once
+/// released: a new version is a new migration).
+enum NodeSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // One row per report this node holds: the merged state as JSON, plus the columns units filter on.
+            try db.execute(sql: """
+                CREATE TABLE report (
+                    id TEXT PRIMARY KEY,
+                    garrison TEXT NOT NULL,
+                    county TEXT,
+                    category INTEGER,
+                    status TEXT,
+                    unit TEXT,
+                    created_at INTEGER,
+                    read_at INTEGER,
+                    verified_at INTEGER,
+                    hidden INTEGER NOT NULL DEFAULT 0,
+                    updated_at INTEGER NOT NULL,
+                    state TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX report_by_status ON report (garrison, status, id);
+                CREATE INDEX report_by_category ON report (garrison, category, id);
+                CREATE INDEX report_by_county ON report (garrison, county, id);
+                CREATE INDEX report_by_unit ON report (garrison, unit, id);
+                CREATE INDEX report_by_created ON report (garrison, created_at);
+
+                -- Every change applied to a report, local or pulled: a report's history.
+                CREATE TABLE report_history (
+                    id INTEGER PRIMARY KEY,
+                    report_id TEXT NOT NULL,
+                    applied_at INTEGER NOT NULL,
+                    source TEXT NOT NULL CHECK (source IN ('local', 'hub', 'resync')),
+                    author TEXT,
+                    change TEXT NOT NULL
+                );
+                CREATE INDEX report_history_by_report ON report_history (report_id, id);
+
+                -- The outbound queue: local changes by the node's gap-free sequence, deleted only once acknowledged.
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY,
+                    report_id TEXT NOT NULL,
+                    queued_at INTEGER NOT NULL,
+                    change TEXT NOT NULL
+                );
+
+                -- Changes the hub acknowledged but refused (quarantined there), kept visible with the reason.
+                CREATE TABLE rejection (
+                    seq INTEGER PRIMARY KEY,
+                    report_id TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    change TEXT,
+                    rejected_at INTEGER NOT NULL
+                );
+
+                -- Conflicts this node saw while merging (both values, both sites).
+                CREATE TABLE conflict (
+                    id TEXT PRIMARY KEY,
+                    report_id TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    record TEXT NOT NULL,
+                    detected_at INTEGER NOT NULL
+                );
+                CREATE INDEX conflict_by_report ON conflict (report_id);
+
+                -- The sync checkpoint and the local clock: one row, written in the same transaction as what it
+                -- describes (a local write, an acknowledgement, a pulled page).
+                CREATE TABLE sync_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    next_seq INTEGER NOT NULL,
+                    last_acked INTEGER NOT NULL,
+                    cursor INTEGER NOT NULL,
+                    hub_system_id TEXT,
+                    hub_timeline INTEGER,
+                    needs_rebase INTEGER NOT NULL,
+                    clock TEXT
+                );
+                INSERT INTO sync_state (id, next_seq, last_acked, cursor, needs_rebase) VALUES (1, 1, 0, 0, 0);
+
+                -- Units' API tokens: only a SHA-256 of each token is kept.
+                CREATE TABLE unit_token (
+                    id TEXT PRIMARY KEY,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    unit TEXT,
+                    role TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import GarrisonCore
+
+/// A push body built from the queue: the stored change JSON is sent as it is, never decoded and re-encoded.
+public struct PushBody: Sendable {
+    public let json: Data
+    public let count: Int
+}
+
+extension NodeStore {
+    /// The push of queued changes from `fromSeq`, at most `limit` of them, as the JSON body of
+    /// `POST /v1/sync/push`.
+    public func pushBody(fromSeq: Int64, limit: Int, rebase: Bool) throws -> PushBody {
+        try pool.read { db in
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT seq, change FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?", arguments: [fromSeq, limit])
+            var json = Data(#"{"rebase":\#(rebase),"changes":["#.utf8)
+            var count = 0
+            while let row = try rows.next() {
+                if count > 0 { json.append(UInt8(ascii: ",")) }
+                json.append(contentsOf: #"{"seq":\#(row["seq"] as Int64),"change":"#.utf8)
+                json.append(contentsOf: (row["change"] as String).utf8)
+                json.append(UInt8(ascii: "}"))
+                count += 1
+            }
+            json.append(contentsOf: "]}".utf8)
+            return PushBody(json: json, count: count)
+        }
+    }
+
+    /// What carrying out a batch of effects did, for the sync worker's status and metrics.
+    public struct EffectReport: Sendable {
+        /// Set when a re-sync re-queued the local state: the new queue head.
+        public var resyncQueueHead: Int64?
+        /// Pulled entries from other sites applied, with their hub-commit-to-apply delays in milliseconds.
+        public var lagMillis: [Int64] = []
+        public var conflicts = 0
+    }
+
+    /// Carries out the sync machine's effects and stores its checkpoint, all in one transaction.
+    public func perform(_ effects: [SyncEffect], checkpoint: SyncCheckpoint, nowMillis: Int64) throws -> EffectReport {
+        try pool.write { db in
+            var report = EffectReport()
+            for effect in effects {
+                switch effect {
+                case .recordRejections(let rejections):
+                    for rejection in rejections {
+                        try db.execute(
+                            sql: """
+                                INSERT INTO rejection (seq, report_id, code, message, change, rejected_at)
+                                SELECT seq, report_id, ?, ?, change, ? FROM outbox WHERE seq = ?
+                                ON CONFLICT (seq) DO NOTHING
+                                """,
+                            arguments: [rejection.reason.code, rejection.reason.message, nowMillis, rejection.seq])
+                    }
+                case .deleteAcknowledged(let through):
+                    try db.execute(sql: "DELETE FROM outbox WHERE seq <= ?", arguments: [through])
+                case .applyPage(let entries, _):
+                    try apply(entries, nowMillis: nowMillis, report: &report, db)
+                case .adoptHub:
+                    break  // the checkpoint saved below carries it
+                case .resync:
+                    report.resyncQueueHead = try requeueOwnWrites(nowMillis: nowMillis, db)
+                }
+            }
+            try Self.save(checkpoint, db)
+            try saveClock(db)
+            return report
+        }
+    }
+
+    /// Merges pulled feed entries into the local replica with the shared merge.
+    private func apply(_ entries: [FeedEntry], nowMillis: Int64, report: inout EffectReport, _ db: Database) throws {
+        for entry in entries {
+            let change = entry.change
+            writer.withLock { $0.observe(change, nowMillis: nowMillis) }
+            let current = try Self.state(change.reportID, db)
+            let outcome = MergeEngine.apply(change, to: current, nowMillis: nowMillis)
+            for conflict in outcome.conflicts { try Self.record(conflict, db) }
+            report.conflicts += outcome.conflicts.count
+            if change.origin != principal.site { report.lagMillis.append(max(0, nowMillis - entry.committedAtMillis)) }
+            guard outcome.changed else { continue }
+            try Self.save(outcome.state, nowMillis: nowMillis, db)
+            try Self.recordHistory(change, source: "hub", author: nil, nowMillis: nowMillis, db)
+        }
+    }
+
+    /// The hub lost what it had acknowledged (restored from an older backup): replace the queue by this site's
+    /// own writes that the local state still holds, one `.restore` change per report of this garrison, and
+    /// return the new queue head. Other sites' writes come back from those sites (DESIGN §4).
+    private func requeueOwnWrites(nowMillis: Int64, _ db: Database) throws -> Int64 {
+        try db.execute(sql: "DELETE FROM outbox")
+        var seq = try Int64.fetchOne(db, sql: "SELECT next_seq FROM sync_state WHERE id = 1") ?? 1
+        let garrisonFilter = principal.garrison.map { _ in "WHERE garrison = ?" } ?? ""
+        let arguments: StatementArguments = principal.garrison.map { [$0.rawValue] } ?? []
+        let rows = try String.fetchAll(db, sql: "SELECT state FROM report \(garrisonFilter) ORDER BY id", arguments: arguments)
+        let encoder = JSONEncoder()
+        for text in rows {
+            let state = try JSONDecoder().decode(ReportState.self, from: Data(text.utf8))
+            let restore = Change(restoringWritesOf: state, by: principal.site)
+            guard !restore.isEmpty else { continue }
+            try db.execute(
+                sql: "INSERT INTO outbox (seq, report_id, queued_at, change) VALUES (?, ?, ?, ?)",
+                arguments: [seq, restore.reportID, nowMillis, String(decoding: try encoder.encode(restore), as: UTF8.self)])
+            seq += 1
+        }
+        try db.execute(sql: "UPDATE sync_state SET next_seq = ? WHERE id = 1", arguments: [seq])
+        return seq - 1
+    }
+
+    /// Replaces the stored checkpoint (after a re-sync completed).
+    public func save(_ checkpoint: SyncCheckpoint) throws {
+        try pool.write { db in try Self.save(checkpoint, db) }
+    }
+}

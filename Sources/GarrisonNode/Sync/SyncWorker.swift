@@ -1,0 +1,201 @@
+import Foundation
+import GarrisonCore
+import GarrisonHubClient
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The node's sync (DESIGN §4): the core's `NodeSyncMachine` driven over mutual TLS, one loop per lane so a
+/// long-poll never holds a push back. Every effect the machine asks for is stored (with the checkpoint) before the
+/// next request; every failure backs off with jitter up to a ceiling and is retried, forever.
+public final class SyncWorker: Service, Sendable {
+    let store: NodeStore
+    let client: HubClient
+    let settings: SyncSettings
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    private let machine: Mutex<NodeSyncMachine<SystemRandomNumberGenerator>>
+    private let wakeup = Wakeup()
+    private let figures = Mutex(SyncFigures())
+    private let stopping = Atomic<Bool>(false)
+
+    /// What the worker measured, beside the machine's own status.
+    struct SyncFigures {
+        var lastLagMillis: Int64?
+        var pulledEntries = 0
+        var pushedChanges = 0
+        var conflicts = 0
+        var storeFailures = 0
+    }
+
+    init(store: NodeStore, client: HubClient, settings: SyncSettings, logger: Logger, clock: @escaping @Sendable () -> Int64) throws {
+        self.store = store
+        self.client = client
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
+        machine = Mutex(NodeSyncMachine(settings: settings, checkpoint: try store.checkpoint(), random: SystemRandomNumberGenerator()))
+    }
+
+    /// A unit's write queued changes through `seq`: push soon.
+    public func enqueued(through seq: Int64) {
+        machine.withLock { $0.enqueued(through: seq) }
+        wakeup.signal()
+    }
+
+    /// The machine's status (queue, acks, cursor, failures).
+    public var status: SyncStatus { machine.withLock { $0.status } }
+
+    var measured: SyncFigures { figures.withLock { $0 } }
+
+    /// Runs both lanes until cancelled or a graceful shutdown: then the long-poll is dropped at once and a push in
+    /// flight finishes (its acknowledgement is stored) before the worker returns.
+    public func run() async throws {
+        logger.info("sync starting", metadata: ["checkpoint": "\(machine.withLock { $0.checkpoint })"])
+        let pull = Task { await self.pullLane() }
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await self.pushLane()
+            } onCancel: {
+                pull.cancel()
+            }
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .releasing)
+            pull.cancel()
+            self.wakeup.signal()
+        }
+        pull.cancel()
+        await pull.value
+        logger.info("sync stopped", metadata: ["queue_depth": "\(status.queueDepth)"])
+    }
+
+    // MARK: lanes
+
+    private func pushLane() async {
+        while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
+            let action = machine.withLock { $0.nextPush(nowMillis: clock()) }
+            switch action {
+            case .idle:
+                await wakeup.wait(untilMillis: clock() + 1_000, clock: clock)
+            case .wait(let until):
+                await wakeup.sleep(untilMillis: until, clock: clock)
+            case .send(let fromSeq, let limit, let rebase):
+                await push(fromSeq: fromSeq, limit: limit, rebase: rebase)
+            }
+        }
+    }
+
+    private func push(fromSeq: Int64, limit: Int, rebase: Bool) async {
+        let ack: PushAck
+        let count: Int
+        do {
+            let body = try store.pushBody(fromSeq: fromSeq, limit: limit, rebase: rebase)
+            count = body.count
+            ack = try await client.push(rawBody: body.json)
+        } catch {
+            if Task.isCancelled { return }
+            let failure = Self.failure(error)
+            machine.withLock { $0.pushFailed(failure, nowMillis: clock()) }
+            logger.warning("push failed; backing off", metadata: ["error": "\(failure)", "from_seq": "\(fromSeq)"])
+            return
+        }
+        let now = clock()
+        let (effects, checkpoint) = machine.withLock { machine in
+            (machine.pushSucceeded(ack, nowMillis: now), machine.checkpoint)
+        }
+        figures.withLock { $0.pushedChanges += count }
+        if !ack.rejections.isEmpty {
+            logger.warning("hub refused changes", metadata: ["count": "\(ack.rejections.count)", "first": "\(ack.rejections[0].reason)"])
+        }
+        perform(effects, checkpoint: checkpoint, nowMillis: now)
+    }
+
+    private func pullLane() async {
+        while !Task.isCancelled {
+            let action = machine.withLock { $0.nextPull(nowMillis: clock()) }
+            switch action {
+            case .wait(let until):
+                await wakeup.sleep(untilMillis: until, clock: clock)
+            case .fetch(let cursor, let limit, let wait):
+                await pull(cursor: cursor, limit: limit, wait: wait)
+            }
+        }
+    }
+
+    private func pull(cursor: Int64, limit: Int, wait: Int) async {
+        let page: PullPage
+        do {
+            page = try await client.pull(cursor: cursor, limit: limit, wait: wait)
+        } catch {
+            if Task.isCancelled { return }
+            let failure = Self.failure(error)
+            machine.withLock { $0.pullFailed(failure, nowMillis: clock()) }
+            logger.warning("pull failed; backing off", metadata: ["error": "\(failure)", "cursor": "\(cursor)"])
+            return
+        }
+        let now = clock()
+        let (effects, checkpoint) = machine.withLock { machine in
+            (machine.pullSucceeded(page, nowMillis: now), machine.checkpoint)
+        }
+        figures.withLock { $0.pulledEntries += page.entries.count }
+        perform(effects, checkpoint: checkpoint, nowMillis: now)
+    }
+
+    /// Stores the effects with the checkpoint. If the store fails, the machine restarts from the stored
+    /// checkpoint: what was not stored is asked for again, never skipped.
+    private func perform(_ effects: [SyncEffect], checkpoint: SyncCheckpoint, nowMillis: Int64) {
+        guard !effects.isEmpty else { return }
+        do {
+            let report = try store.perform(effects, checkpoint: checkpoint, nowMillis: nowMillis)
+            figures.withLock { figures in
+                if let lag = report.lagMillis.last { figures.lastLagMillis = lag }
+                figures.conflicts += report.conflicts
+            }
+            if let head = report.resyncQueueHead {
+                let reason = effects.compactMap { if case .resync(let reason) = $0 { reason } else { nil } }.first ?? ""
+                logger.warning("re-syncing with the hub", metadata: ["reason": "\(reason)", "requeued_through": "\(head)"])
+                let checkpoint = machine.withLock { machine in
+                    machine.resyncCompleted(queueHead: head)
+                    return machine.checkpoint
+                }
+                try store.save(checkpoint)
+            }
+        } catch {
+            figures.withLock { $0.storeFailures += 1 }
+            logger.error("storing sync progress failed; resuming from the stored checkpoint", metadata: ["error": "\(error)"])
+            if let stored = try? store.checkpoint() {
+                machine.withLock { $0 = NodeSyncMachine(settings: settings, checkpoint: stored, random: SystemRandomNumberGenerator()) }
+            }
+        }
+        wakeup.signal()
+    }
+
+    /// What the machine does about a failed request.
+    static func failure(_ error: any Error) -> SyncFailure {
+        if let error = error as? HubClientError { return error.syncFailure }
+        if error is DecodingError { return .transient("the hub's answer could not be read: \(error)") }
+        return .transient(String(describing: error))
+    }
+}
+
+/// Wakes sleeping lanes early (a local write, a stored page). Sleeps are sliced so a signal is seen within
+/// 25 ms without any lost-wakeup race.
+final class Wakeup: Sendable {
+    private let generation = Atomic<Int>(0)
+
+    func signal() { generation.add(1, ordering: .releasing) }
+
+    /// Sleeps until `untilMillis` or a signal.
+    func wait(untilMillis: Int64, clock: () -> Int64) async {
+        let start = generation.load(ordering: .acquiring)
+        while !Task.isCancelled, clock() < untilMillis, generation.load(ordering: .acquiring) == start {
+            try? await Task.sleep(for: .milliseconds(min(25, max(1, untilMillis - clock()))))
+        }
+    }
+
+    /// Sleeps until `untilMillis` whatever happens (a backoff), unless cancelled.
+    func sleep(untilMillis: Int64, clock: () -> Int64) async {
+        let delay = untilMillis - clock()
+        if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import GarrisonCore
+import GarrisonPKI
+
+/// A deployment CA made in the test with swift-certificates, the hub's certificate for 127.0.0.1, and client
+/// certificates on demand.
+public struct TestPKI: Sendable {
+    public let ca: CertificateAuthority
+    public let directory: URL
+    public let hub: Credential
+
+    public init() throws {
+        ca = try CertificateAuthority.create(commonName: "garrison test CA")
+        directory = TestCluster.scratch.appendingPathComponent("pki-\(UUID().uuidString.prefix(8))")
+        hub = try ca.issueCredential(
+            for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        try hub.write(to: directory, name: "hub")
+        try Data(ca.certificatePEM.utf8).write(to: directory.appendingPathComponent("ca.pem"))
+    }
+
+    public func credential(_ role: CertificateIdentity.Role, garrison: GarrisonCode? = nil, node: String) throws -> Credential {
+        try ca.issueCredential(for: CertificateIdentity(role: role, garrison: garrison, nodeID: node))
+    }
+
+    public func node(_ garrison: GarrisonCode) throws -> Credential { try credential(.node, garrison: garrison, node: "node-\(garrison.rawValue)") }
+    public func national() throws -> Credential { try credential(.national, node: "national") }
+    public func admin() throws -> Credential { try credential(.admin, node: "admin-test") }
+
+    public var caPath: String { directory.appendingPathComponent("ca.pem").path }
+    public var certificatePath: String { directory.appendingPathComponent("hub.pem").path }
+    public var keyPath: String { directory.appendingPathComponent("hub.key").path }
+}
