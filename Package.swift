@@ -193,6 +193,9 @@ let package = Package(
                 "GarrisonConfig",
                 "GarrisonMain",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Runs the built executables as a user would (their dependency here makes `swift test` build them).
