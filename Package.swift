@@ -192,6 +192,7 @@ let package = Package(
                 "GarrisonPKI",
                 "GarrisonConfig",
                 "GarrisonMain",
+                "GarrisonSimulation",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -9,6 +9,7 @@ import Testing
 /// Talks to a node's local API as a unit's application would: JSON in, status and JSON out.
 struct LocalAPIClient: Sendable {
     let baseURL: String
+    var timeout: TimeAmount = .seconds(30)
 
     struct Answer: Sendable {
         let status: Int
@@ -39,7 +40,7 @@ struct LocalAPIClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Answer(status: Int(response.status.code), body: Data(buffer: bytes), contentType: response.headers.first(name: "Content-Type"))
     }

@@ -84,8 +84,6 @@ final class TestNode: Sendable {
         }
     }
 
-    /// Counties of a garrison, for making reports where they belong.
-    static func counties(_ garrison: GarrisonCode) -> [String] {
-        GarrisonRegistry.standard.garrison(garrison)!.counties.map(\.rawValue)
-    }
+    /// Counties of podlaskie (garrison 20): 14 land counties and 3 cities (reference/counties.csv).
+    static let podlaskie = (1...14).map { String(format: "20%02d", $0) } + ["2061", "2062", "2063"]
 }
