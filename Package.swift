@@ -138,6 +138,7 @@ let package = Package(
                 "GarrisonSimulation",
                 "GarrisonHub",
                 "GarrisonHubClient",
+                "GarrisonNode",
                 "GarrisonEmbeddedPostgres",
                 "GarrisonPKI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -101,31 +101,16 @@ struct HubApplyBenchmark: AsyncParsableCommand {
         _ queues: [(GarrisonCode, [[QueuedChange]])], cluster: EmbeddedPostgres, database: String, scratch: URL,
         logger: Logger
     ) async throws -> HubRun {
-        let ca = try CertificateAuthority.create()
-        let hubCredential = try ca.issueCredential(
-            for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
-        try hubCredential.write(to: scratch, name: "hub")
-        try Data(ca.certificatePEM.utf8).write(to: scratch.appendingPathComponent("ca.pem"))
+        let bench = try await BenchHub.start(cluster: cluster, database: database, scratch: scratch, logger: logger)
+        let ca = bench.ca
         let pushers = try queues.map { code, batches in
             Pusher(garrison: code, credential: try ca.issueCredential(
                 for: CertificateIdentity(role: .node, garrison: code, nodeID: "node-\(code.rawValue)")), batches: batches)
         }
-        let configuration = try HubConfiguration(reader: ConfigReader(values: [
-            "listen.address": "127.0.0.1:0", "ops.address": "127.0.0.1:0",
-            "tls.certificate": scratch.appendingPathComponent("hub.pem").path,
-            "tls.key": scratch.appendingPathComponent("hub.key").path, "tls.ca": scratch.appendingPathComponent("ca.pem").path,
-            "database.host": cluster.socketDirectory, "database.port": "\(cluster.port)", "database.name": database,
-            "database.user": "garrison_app", "database.migrate": "true", "migration.user": "garrison_owner",
-            "database.pool_size": "40",
-        ]))
-        let hub = buildHub(configuration: configuration, logger: logger)
-        let hubTask = Task { try await hub.run() }
         var clients: [HubClient] = []
         do {
-            let port = try await hub.boundPort()
-            try cluster.execute("UPDATE garrisons SET phase = 'live'", database: database)
             clients = try pushers.map {
-                try HubClient(baseURL: "https://127.0.0.1:\(port)", certificatePEM: $0.credential.certificatePEM,
+                try HubClient(baseURL: bench.baseURL, certificatePEM: $0.credential.certificatePEM,
                     keyPEM: $0.credential.keyPEM, caPEM: ca.certificatePEM)
             }
             _ = try await Self.pushAll(pushers, clients: clients, batches: 0..<1)
@@ -137,17 +122,14 @@ struct HubApplyBenchmark: AsyncParsableCommand {
             let latencies = try await Self.pushEncoded(pushers, bodies: bodies, clients: clients)
             let elapsed = ContinuousClock.now - start
             for client in clients { try await client.shutdown() }
-            await hub.shutdown()
-            _ = await hubTask.result
+            await bench.stop()
             let timed = pushers.flatMap { $0.batches[1...].joined() }
             return HubRun(
                 changes: timed.count, creations: timed.count(where: { $0.change.kind == .create }), seconds: Self.seconds(elapsed),
                 latencies: latencies)
         } catch {
             for client in clients { try? await client.shutdown() }
-            await hub.shutdown()
-            hubTask.cancel()
-            _ = await hubTask.result
+            await bench.stop()
             throw error
         }
     }

@@ -25,7 +25,7 @@ extension NodeStore {
     /// is checked with the hub's own authority and validation rules, merged, and stored together with its
     /// history entry and its queued change, in one durable transaction. Nothing is stored when any step fails.
     ///
-    /// `reportID` nil with `make` returning a creation makes a new report.
+    /// With `creating`, the change makes a new report `reportID` (refused when it exists).
     public func commitLocal(
         reportID: String, creating: Bool = false, author: String, nowMillis: Int64,
         _ make: (ReportState?, inout ReportWriter) throws(LocalWriteError) -> Change
@@ -39,25 +39,55 @@ extension NodeStore {
                 }
             }
             let change = try writer.withLock { writer throws(LocalWriteError) in try make(current, &writer) }
-            if let reason = Authority.check(change, by: principal, current: current) {
-                throw LocalWriteError.refused(reason)
-            }
-            do throws(ValidationError) {
-                try validator.validate(change, current: current)
-            } catch {
-                throw LocalWriteError.invalid(error)
-            }
-            let outcome = MergeEngine.apply(change, to: current, nowMillis: nowMillis)
-            try Self.save(outcome.state, nowMillis: nowMillis, db)
-            let encoded = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
-            try Self.recordHistory(change, source: "local", author: author, nowMillis: nowMillis, encoded: encoded, db)
             let seq = try Int64.fetchOne(db, sql: "SELECT next_seq FROM sync_state WHERE id = 1") ?? 1
-            try db.execute(
-                sql: "INSERT INTO outbox (seq, report_id, queued_at, change) VALUES (?, ?, ?, ?)",
-                arguments: [seq, change.reportID, nowMillis, encoded])
+            let state = try queue(change, current: current, seq: seq, author: author, nowMillis: nowMillis, db)
             try db.execute(sql: "UPDATE sync_state SET next_seq = ? WHERE id = 1", arguments: [seq + 1])
             try saveClock(db)
-            return LocalWrite(state: outcome.state, seq: seq)
+            return LocalWrite(state: state, seq: seq)
         }
+    }
+}
+
+extension NodeStore {
+    /// Imports changes made elsewhere under this node's site (records carried over from a police system, the
+    /// benchmarks' offline queue) in one durable transaction: each is checked, merged, kept in the history and
+    /// queued exactly as a unit's write. The first refused change aborts the whole import, which stores nothing.
+    /// Returns the last queued sequence.
+    @discardableResult
+    public func importLocal(_ changes: [Change], author: String, nowMillis: Int64) throws -> Int64 {
+        try pool.write { db in
+            var seq = try Int64.fetchOne(db, sql: "SELECT next_seq FROM sync_state WHERE id = 1") ?? 1
+            for change in changes {
+                writer.withLock { $0.observe(change, nowMillis: nowMillis) }
+                _ = try queue(change, current: try Self.state(change.reportID, db), seq: seq, author: author, nowMillis: nowMillis, db)
+                seq += 1
+            }
+            try db.execute(sql: "UPDATE sync_state SET next_seq = ? WHERE id = 1", arguments: [seq])
+            try saveClock(db)
+            return seq - 1
+        }
+    }
+
+    /// Checks a local change with the hub's own authority and validation rules (a change the hub would
+    /// quarantine is never queued), merges it, and stores the state, the history entry and the queued change.
+    private func queue(
+        _ change: Change, current: ReportState?, seq: Int64, author: String, nowMillis: Int64, _ db: Database
+    ) throws -> ReportState {
+        if let reason = Authority.check(change, by: principal, current: current) {
+            throw LocalWriteError.refused(reason)
+        }
+        do throws(ValidationError) {
+            try validator.validate(change, current: current)
+        } catch {
+            throw LocalWriteError.invalid(error)
+        }
+        let outcome = MergeEngine.apply(change, to: current, nowMillis: nowMillis)
+        try Self.save(outcome.state, nowMillis: nowMillis, db)
+        let encoded = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
+        try Self.recordHistory(change, source: "local", author: author, nowMillis: nowMillis, encoded: encoded, db)
+        try db.execute(
+            sql: "INSERT INTO outbox (seq, report_id, queued_at, change) VALUES (?, ?, ?, ?)",
+            arguments: [seq, change.reportID, nowMillis, encoded])
+        return outcome.state
     }
 }
