@@ -21,8 +21,10 @@ trap 'rm -f "$drain_out"' EXIT
 drain="$(tail -n 1 "$drain_out" | sed -n 's/^drain_rows_per_s=\([0-9]*\)$/\1/p')"
 
 echo
-logical_out="$(bash Benchmarks/pg-logical.sh "$rows" | tee /dev/stderr | tail -n 1)"
-logical="$(echo "$logical_out" | sed -n 's/^pg_logical_rows_per_s=\([0-9]*\)$/\1/p')"
+logical_out="$(mktemp)"
+trap 'rm -f "$drain_out" "$logical_out"' EXIT
+bash Benchmarks/pg-logical.sh "$rows" | tee "$logical_out"
+logical="$(tail -n 1 "$logical_out" | sed -n 's/^pg_logical_rows_per_s=\([0-9]*\)$/\1/p')"
 
 if [[ -z "$drain" || -z "$logical" ]]; then
     echo "drain.sh: a run did not print its figure (drain='$drain', logical='$logical')" >&2

@@ -10,7 +10,10 @@ public enum TestCluster {
     /// Role creation checks then creates: one database at a time, or two tests race to create the same role.
     private static let creating = Mutex(())
     /// Files of this test process (certificates), removed with the cluster at exit.
-    public static let scratch = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("garrison-tests-\(getpid())")
+    public static let scratch: URL = {
+        atexit { try? FileManager.default.removeItem(at: TestCluster.scratch) }
+        return URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("garrison-tests-\(getpid())")
+    }()
 
     /// The running cluster; a missing PostgreSQL fails the test with the message saying what to install.
     public static func cluster() throws -> EmbeddedPostgres {

@@ -42,6 +42,12 @@ public struct TokenListing: Sendable, Codable {
     public let label: String
     public let createdAtMillis: Int64
     public let revokedAtMillis: Int64?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, unit, role, label
+        case createdAtMillis = "created_at"
+        case revokedAtMillis = "revoked_at"
+    }
 }
 
 extension NodeStore {
