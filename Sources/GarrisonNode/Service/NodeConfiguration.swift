@@ -58,9 +58,9 @@ public struct NodeConfiguration: Sendable {
         case (.some, .some):
             apiTLS = (try reader.path("api.tls.certificate"), try reader.path("api.tls.key"))
         case (nil, .some):
-            throw reader.invalid("api.tls.key", "api.tls.key is set: set both or neither")
+            throw reader.invalid("api.tls.certificate", "is missing while api.tls.key is set: set both or neither")
         case (.some, nil):
-            throw reader.invalid("api.tls.certificate", "api.tls.certificate is set: set both or neither")
+            throw reader.invalid("api.tls.key", "is missing while api.tls.certificate is set: set both or neither")
         }
         maxBodyBytes = try reader.int("api.max_body_bytes", default: 1 << 20, in: 1024...(64 << 20))
         let pullWait = try reader.int("sync.pull_wait_seconds", default: 20, in: 0...300)

@@ -1,0 +1,35 @@
+import Foundation
+import GarrisonConfig
+import GarrisonNode
+import Testing
+
+/// `Config/node.yaml` is the documented example: it must load, and inconsistent values must name their key.
+struct NodeConfigurationTests {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Config/node.yaml").standardized.path
+
+    @Test func theExampleConfigurationLoads() throws {
+        let configuration = try NodeConfiguration(reader: ConfigReader(path: Self.example, environment: [:]))
+        #expect(configuration.garrison == "20")
+        #expect(configuration.storePath == "/var/lib/garrison/node.sqlite")
+        #expect(configuration.apiPort == 8080 && configuration.apiTLS == nil)
+        #expect(configuration.sync.pushBatchLimit == 500 && configuration.sync.pullWaitSeconds == 20)
+        #expect(configuration.sync.backoff.ceilingMillis == 60_000)
+        #expect(configuration.syncEnabled)
+    }
+
+    @Test func inconsistentValuesNameTheirKey() throws {
+        func problem(_ environment: [String: String]) throws -> String {
+            do {
+                _ = try NodeConfiguration(reader: ConfigReader(path: Self.example, environment: environment))
+                return "loaded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(try problem(["GARRISON_HUB_REQUEST_TIMEOUT_SECONDS": "10"]).contains("hub.request_timeout_seconds"))
+        #expect(try problem(["GARRISON_API_TLS_KEY": "/k.pem"]).contains("api.tls.certificate"))
+        #expect(try problem(["GARRISON_SYNC_BACKOFF_CEILING_MS": "100"]).contains("sync.backoff_ceiling_ms"))
+        #expect(try problem(["GARRISON_NODE_GARRISON": "99"]).contains("node.garrison"))
+    }
+}
