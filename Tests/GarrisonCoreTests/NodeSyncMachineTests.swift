@@ -119,6 +119,7 @@ struct NodeSyncMachineTests {
         _ = n.nextPull(nowMillis: 0)
         _ = n.pullSucceeded(PullPage(entries: [], nextCursor: 300, caughtUp: true, head: 300, hub: hub), nowMillis: 0)
         #expect(n.status.resyncs == 1)
+        #expect(!n.status.caughtUp, "a node re-syncing is not caught up, whatever the page said")
     }
 
     @Test("the hub refusing the node (planned or suspended) slows retries but keeps them going")

@@ -161,6 +161,8 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         checkpoint.cursor = 0
         checkpoint.needsRebase = true
         lastPageCaughtUp = false
+        // Not caught up until the feed is read again from 0 and the re-queued writes are acknowledged.
+        status.caughtUp = false
         status.update(checkpoint)
         return [.adoptHub(hub), .resync(reason: reason)]
     }

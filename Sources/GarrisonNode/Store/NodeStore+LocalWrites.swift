@@ -30,8 +30,8 @@ extension NodeStore {
         reportID: String, creating: Bool = false, author: String, nowMillis: Int64,
         _ make: (ReportState?, inout ReportWriter) throws(LocalWriteError) -> Change
     ) throws -> LocalWrite {
-        try pool.write { db in
-            let current = try Self.state(reportID, db)
+        try write { db in
+            let current = try currentState(reportID, db)
             if creating, current != nil { throw LocalWriteError.exists(reportID) }
             if !creating {
                 guard let current, current.garrison == principal.garrison || principal.garrison == nil else {
@@ -55,11 +55,11 @@ extension NodeStore {
     /// Returns the last queued sequence.
     @discardableResult
     public func importLocal(_ changes: [Change], author: String, nowMillis: Int64) throws -> Int64 {
-        try pool.write { db in
+        try write { db in
             var seq = try Int64.fetchOne(db, sql: "SELECT next_seq FROM sync_state WHERE id = 1") ?? 1
             for change in changes {
                 writer.withLock { $0.observe(change, nowMillis: nowMillis) }
-                _ = try queue(change, current: try Self.state(change.reportID, db), seq: seq, author: author, nowMillis: nowMillis, db)
+                _ = try queue(change, current: try currentState(change.reportID, db), seq: seq, author: author, nowMillis: nowMillis, db)
                 seq += 1
             }
             try db.execute(sql: "UPDATE sync_state SET next_seq = ? WHERE id = 1", arguments: [seq])
@@ -82,7 +82,7 @@ extension NodeStore {
             throw LocalWriteError.invalid(error)
         }
         let outcome = MergeEngine.apply(change, to: current, nowMillis: nowMillis)
-        try Self.save(outcome.state, nowMillis: nowMillis, db)
+        try store(outcome.state, nowMillis: nowMillis, db)
         let encoded = String(decoding: try JSONEncoder().encode(change), as: UTF8.self)
         try Self.recordHistory(change, source: "local", author: author, nowMillis: nowMillis, encoded: encoded, db)
         try db.execute(

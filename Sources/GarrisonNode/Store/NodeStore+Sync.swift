@@ -40,7 +40,7 @@ extension NodeStore {
 
     /// Carries out the sync machine's effects and stores its checkpoint, all in one transaction.
     public func perform(_ effects: [SyncEffect], checkpoint: SyncCheckpoint, nowMillis: Int64) throws -> EffectReport {
-        try pool.write { db in
+        try write { db in
             var report = EffectReport()
             for effect in effects {
                 switch effect {
@@ -75,13 +75,13 @@ extension NodeStore {
         for entry in entries {
             let change = entry.change
             writer.withLock { $0.observe(change, nowMillis: nowMillis) }
-            let current = try Self.state(change.reportID, db)
+            let current = try currentState(change.reportID, db)
             let outcome = MergeEngine.apply(change, to: current, nowMillis: nowMillis)
             for conflict in outcome.conflicts { try Self.record(conflict, db) }
             report.conflicts += outcome.conflicts.count
             if change.origin != principal.site { report.lagMillis.append(max(0, nowMillis - entry.committedAtMillis)) }
             guard outcome.changed else { continue }
-            try Self.save(outcome.state, nowMillis: nowMillis, db)
+            try store(outcome.state, nowMillis: nowMillis, db)
             try Self.recordHistory(change, source: "hub", author: nil, nowMillis: nowMillis, db)
         }
     }

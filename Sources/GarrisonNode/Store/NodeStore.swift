@@ -14,6 +14,7 @@ public final class NodeStore: Sendable {
     let validator: ChangeValidator
     /// The node's clock and change maker; used only inside write transactions, which SQLite serialises.
     let writer: Mutex<ReportWriter>
+    let cache = StateCache()
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String, principal: Principal, validator: ChangeValidator = ChangeValidator()) throws {
@@ -82,7 +83,29 @@ public final class NodeStore: Sendable {
         try db.execute(sql: "UPDATE sync_state SET clock = ? WHERE id = 1", arguments: [last.description])
     }
 
+    /// A write transaction; on any failure the state cache is emptied (it may hold what was rolled back).
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            cache.clear()
+            throw error
+        }
+    }
+
     // MARK: reports
+
+    /// A report's state inside a write transaction, from the cache when this node wrote it recently.
+    func currentState(_ id: String, _ db: Database) throws -> ReportState? {
+        if let cached = cache.get(id) { return cached }
+        return try Self.state(id, db)
+    }
+
+    /// Stores a state inside a write transaction and remembers it.
+    func store(_ state: ReportState, nowMillis: Int64, _ db: Database) throws {
+        try Self.save(state, nowMillis: nowMillis, db)
+        cache.put(state)
+    }
 
     /// The stored state of a report.
     static func state(_ id: String, _ db: Database) throws -> ReportState? {
