@@ -9,6 +9,16 @@ struct WireFormatTests {
         try JSONDecoder().decode(T.self, from: JSONEncoder().encode(value))
     }
 
+    @Test("every kind of field value decodes as what it is: text, whole number, flag, fraction, object, list, null")
+    func fieldValueKinds() throws {
+        let json = #"[ "1", 1, true, 1.5, {"lat": 52.2, "n": 3}, [false, "a", null], null, "true", -7 ]"#
+        let decoded = try JSONDecoder().decode([FieldValue].self, from: Data(json.utf8))
+        #expect(decoded == [
+            .string("1"), .int(1), .bool(true), .double(1.5), .object(["lat": .double(52.2), "n": .int(3)]),
+            .array([.bool(false), .string("a"), .null]), .null, .string("true"), .int(-7),
+        ])
+    }
+
     @Test("changes survive JSON unchanged, integral coordinates included")
     func changes() throws {
         var generator = HistoryGenerator(seed: 3)

@@ -53,20 +53,23 @@ public enum FieldValue: Hashable, Sendable {
 extension FieldValue: Codable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // JSON gives no way to ask a value's type, so kinds are tried in turn and each miss costs a thrown error:
+        // the order follows how often report fields hold each kind (text, then whole numbers), which keeps
+        // decoding a change or a stored state off its slowest path.
         if container.decodeNil() {
             self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([FieldValue].self) {
-            self = .array(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
         } else if let value = try? container.decode([String: FieldValue].self) {
             self = .object(value)
+        } else if let value = try? container.decode([FieldValue].self) {
+            self = .array(value)
         } else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
         }
