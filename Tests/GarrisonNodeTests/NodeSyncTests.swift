@@ -180,5 +180,41 @@ struct NodeSyncTests {
         await hub.stop()
     }
 
+    @Test("a node store brought back from an older backup under the same node id keeps its new writes and says why")
+    func restoredNodeStore() async throws {
+        let pki = try TestPKI()
+        let hub = try await TestHub.start(pki: pki)
+        let path = pki.directory.appendingPathComponent("restored-node.sqlite").path
+        var node = try await TestNode.start(pki: pki, hubURL: hub.baseURL, storePath: path)
+        for index in 0..<5 { _ = try await node.api.create(token: node.coordinator, county: TestNode.podlaskie[index]) }
+        try await node.drained()
+        await node.stop()
+        let files = ["", "-wal", "-shm"]
+        for suffix in files where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: path + suffix + ".backup")
+        }
+        node = try await TestNode.start(pki: pki, hubURL: hub.baseURL, storePath: path)
+        for index in 0..<5 { _ = try await node.api.create(token: node.coordinator, county: TestNode.podlaskie[index]) }
+        try await node.drained()
+        await node.stop()
+        for suffix in files {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+            if FileManager.default.fileExists(atPath: path + suffix + ".backup") {
+                try FileManager.default.moveItem(atPath: path + suffix + ".backup", toPath: path + suffix)
+            }
+        }
+
+        node = try await TestNode.start(pki: pki, hubURL: hub.baseURL, storePath: path)
+        let written = try await node.api.create(token: node.coordinator, county: "2061")
+        try await TestNode.eventually("the node refuses to drop its write") {
+            (try await node.api.status()["last_error"] as? String)?.contains("restored from an older backup") == true
+        }
+        #expect(try await node.api.status()["queue_depth"] as? Int == 1, "the new write stays queued")
+        #expect(try await hub.storedStates()[written] == nil)
+        #expect(try await hub.count("SELECT count(*) FROM reports") == 10)
+        await node.stop()
+        await hub.stop()
+    }
+
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 }

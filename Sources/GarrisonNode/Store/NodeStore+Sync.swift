@@ -75,11 +75,15 @@ extension NodeStore {
         for entry in entries {
             let change = entry.change
             writer.withLock { $0.observe(change, nowMillis: nowMillis) }
+            // This node's own change coming back: it was merged here when the unit's write committed, and a
+            // node's store never goes back in time under its node id (a node restored from a backup is enrolled
+            // anew, with a new id: deploy/README.md), so merging it again could change nothing.
+            if change.origin == principal.site { continue }
             let current = try currentState(change.reportID, db)
             let outcome = MergeEngine.apply(change, to: current, nowMillis: nowMillis)
             for conflict in outcome.conflicts { try Self.record(conflict, db) }
             report.conflicts += outcome.conflicts.count
-            if change.origin != principal.site { report.lagMillis.append(max(0, nowMillis - entry.committedAtMillis)) }
+            report.lagMillis.append(max(0, nowMillis - entry.committedAtMillis))
             guard outcome.changed else { continue }
             try store(outcome.state, nowMillis: nowMillis, db)
             try Self.recordHistory(change, source: "hub", author: nil, nowMillis: nowMillis, db)

@@ -100,6 +100,17 @@ public final class SyncWorker: Service, Sendable {
             return
         }
         let now = clock()
+        let queueHead = machine.withLock { $0.checkpoint.queueHead }
+        if ack.ackedThrough > queueHead {
+            // The hub took more of this node's sequence than this store ever queued: the store was rolled back
+            // (restored from a backup) under the same node id, and new writes would reuse sequences the hub
+            // skips as replays. Deleting nothing and retrying slowly keeps them; the operator re-enrolls the node.
+            let reason = "the hub acknowledged this node through \(ack.ackedThrough) but its queue ends at \(queueHead): "
+                + "this store was restored from an older backup; enroll the node anew (new node id) to keep its queued writes"
+            logger.critical("push refused by this node", metadata: ["reason": "\(reason)"])
+            machine.withLock { $0.pushFailed(.refused(reason), nowMillis: now) }
+            return
+        }
         let (effects, checkpoint) = machine.withLock { machine in
             (machine.pushSucceeded(ack, nowMillis: now), machine.checkpoint)
         }
