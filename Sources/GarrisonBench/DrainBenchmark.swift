@@ -23,7 +23,7 @@ struct DrainBenchmark: AsyncParsableCommand {
     var changes = 100_000
 
     @Option(help: "The node's sync.push_batch.")
-    var pushBatch = 1_000
+    var pushBatch = 1_000  // the node's default sync.push_batch
 
     @Option(help: "Share of the queue that creates reports (the rest updates them: status steps, notes, units).")
     var creationShare = 0.5

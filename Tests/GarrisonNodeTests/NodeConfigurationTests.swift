@@ -13,7 +13,7 @@ struct NodeConfigurationTests {
         #expect(configuration.garrison == "20")
         #expect(configuration.storePath == "/var/lib/garrison/node.sqlite")
         #expect(configuration.apiPort == 8080 && configuration.apiTLS == nil)
-        #expect(configuration.sync.pushBatchLimit == 500 && configuration.sync.pullWaitSeconds == 20)
+        #expect(configuration.sync.pushBatchLimit == 1_000 && configuration.sync.pullWaitSeconds == 20)
         #expect(configuration.sync.backoff.ceilingMillis == 60_000)
         #expect(configuration.syncEnabled)
     }

@@ -12,7 +12,7 @@ import GarrisonCore
 /// - `tls.certificate`, `tls.key`: the node's client certificate and key; `tls.ca`: the deployment CA.
 /// - `api.address`: the units' local API, `host:port` (default `127.0.0.1:8080`); `api.tls.certificate` and
 ///   `api.tls.key` (both or neither) serve it over HTTPS; `api.max_body_bytes` (1 MiB).
-/// - `sync.push_batch` (500), `sync.pull_limit` (1,000), `sync.pull_wait_seconds` (20),
+/// - `sync.push_batch` (1,000), `sync.pull_limit` (1,000), `sync.pull_wait_seconds` (20),
 ///   `sync.backoff_base_ms` (500), `sync.backoff_ceiling_ms` (60,000), `sync.refused_backoff_base_ms` (5,000),
 ///   `sync.refused_backoff_ceiling_ms` (300,000).
 /// - `sync.enabled` (true): false keeps the node working offline only (units' writes queue up).
@@ -76,7 +76,7 @@ public struct NodeConfiguration: Sendable {
         let refusedCeiling = try reader.int(
             "sync.refused_backoff_ceiling_ms", default: 300_000, in: refusedBase...86_400_000)
         sync = SyncSettings(
-            pushBatchLimit: try reader.int("sync.push_batch", default: 500, in: 1...5_000),
+            pushBatchLimit: try reader.int("sync.push_batch", default: 1_000, in: 1...5_000),
             pullLimit: try reader.int("sync.pull_limit", default: 1_000, in: 1...5_000),
             pullWaitSeconds: pullWait,
             backoff: Backoff(baseMillis: Int64(base), ceilingMillis: Int64(ceiling)),
