@@ -14,9 +14,12 @@ public final class HubClient: Sendable {
     private let timeout: TimeAmount
 
     /// A client presenting `credential`, trusting only the deployment CA in `caPEM`.
+    ///
+    /// `retryConnecting` false makes a refused or failed connection fail the request at once, for callers that
+    /// retry with their own backoff and report each failure (the node's sync worker).
     public convenience init(
         baseURL: String, certificatePEM: String, keyPEM: String, caPEM: String, timeout: Duration = .seconds(60),
-        verifyHostname: Bool = true
+        verifyHostname: Bool = true, retryConnecting: Bool = true
     ) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { .certificate($0) }
@@ -24,12 +27,13 @@ public final class HubClient: Sendable {
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
         tls.certificateVerification = verifyHostname ? .fullVerification : .noHostnameVerification
         tls.minimumTLSVersion = .tlsv12
-        self.init(baseURL: baseURL, tls: tls, timeout: timeout)
+        self.init(baseURL: baseURL, tls: tls, timeout: timeout, retryConnecting: retryConnecting)
     }
 
     /// A client with a TLS configuration of the caller's (a test presenting no certificate, say).
-    public init(baseURL: String, tls: TLSConfiguration, timeout: Duration = .seconds(60)) {
+    public init(baseURL: String, tls: TLSConfiguration, timeout: Duration = .seconds(60), retryConnecting: Bool = true) {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.connectionPool.retryConnectionEstablishment = retryConnecting
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(timeout.components.seconds)))
         configuration.decompression = .enabled(limit: .ratio(50))
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

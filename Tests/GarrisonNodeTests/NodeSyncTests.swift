@@ -42,6 +42,8 @@ struct NodeSyncTests {
         let offline = try await api.status()
         #expect(offline["queue_depth"] as? Int == writes)
         #expect(offline["last_push_at"] == nil, "nothing reached the hub while it was down")
+        #expect((offline["push_failures"] as? Int ?? 0) > 0, "each failed attempt is counted and backed off")
+        #expect((offline["last_error"] as? String) != nil)
         #expect((offline["oldest_unacked_age_seconds"] as? Double ?? 0) > 0)
 
         let hub = try await TestHub.start(pki: pki, database: database, extra: ["listen.address": "127.0.0.1:\(port)"])

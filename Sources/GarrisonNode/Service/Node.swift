@@ -53,7 +53,8 @@ public final class Node: Sendable {
         if configuration.syncEnabled {
             let client = try HubClient(
                 baseURL: configuration.hubURL, certificatePEM: certificatePEM, keyPEM: keyPEM, caPEM: caPEM,
-                timeout: configuration.requestTimeout, verifyHostname: configuration.verifyHostname)
+                timeout: configuration.requestTimeout, verifyHostname: configuration.verifyHostname,
+                retryConnecting: false)  // the sync worker retries with its own backoff and counts each failure
             self.client = client
             worker = try SyncWorker(
                 store: store, client: client, settings: configuration.sync,
