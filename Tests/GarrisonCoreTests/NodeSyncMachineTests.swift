@@ -24,6 +24,32 @@ struct NodeSyncMachineTests {
         #expect(m.status.queueDepth == 15)
     }
 
+    @Test("two pushes in flight: consecutive batches, answers in any order, no false re-sync, a gap sends again")
+    func pipelined() {
+        var settings = SyncSettings.standard
+        settings.pushBatchLimit = 10
+        settings.pushesInFlight = 2
+        var m = NodeSyncMachine(settings: settings, checkpoint: .initial, random: SplitMix64(seed: 9))
+        m.enqueued(through: 45)
+        #expect(m.nextPush(nowMillis: 0) == .send(fromSeq: 1, limit: 10, rebase: false))
+        #expect(m.nextPush(nowMillis: 0) == .send(fromSeq: 11, limit: 10, rebase: false))
+        #expect(m.nextPush(nowMillis: 0) == .idle, "two in flight at most")
+        // The second answer arrives first: the hub applied both.
+        _ = m.pushSucceeded(PushAck(ackedThrough: 20, hub: hub), fromSeq: 11, nowMillis: 1)
+        let late = m.pushSucceeded(PushAck(ackedThrough: 10, hub: hub), fromSeq: 1, nowMillis: 1)
+        #expect(m.status.resyncs == 0, "an older answer arriving late is not a hub that forgot")
+        #expect(!late.contains { if case .resync = $0 { true } else { false } })
+        #expect(m.checkpoint.lastAcked == 20)
+        // The next batch overtakes its predecessor at the hub: nothing applied, so both are sent again.
+        #expect(m.nextPush(nowMillis: 2) == .send(fromSeq: 21, limit: 10, rebase: false))
+        #expect(m.nextPush(nowMillis: 2) == .send(fromSeq: 31, limit: 10, rebase: false))
+        _ = m.pushSucceeded(PushAck(ackedThrough: 20, hub: hub), fromSeq: 31, nowMillis: 3)
+        _ = m.pushSucceeded(PushAck(ackedThrough: 30, hub: hub), fromSeq: 21, nowMillis: 3)
+        #expect(m.checkpoint.lastAcked == 30)
+        #expect(m.nextPush(nowMillis: 4) == .send(fromSeq: 31, limit: 10, rebase: false))
+        #expect(m.status.resyncs == 0)
+    }
+
     @Test("rejections are recorded and leave the queue with the ack")
     func rejections() {
         var m = machine()

@@ -10,7 +10,8 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     public private(set) var status: SyncStatus
     private var random: Random
     private var pushBatchLimit: Int
-    private var pushInFlightThrough: Int64?
+    /// Pushes sent and not yet answered, oldest first.
+    private var pushesInFlight: [InFlight] = []
     private var pushRetryAt: Int64 = 0
     private var pullRetryAt: Int64 = 0
     private var pullInFlight = false
@@ -33,26 +34,51 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         status.update(checkpoint)
     }
 
-    /// What the push lane should do now.
+    /// A push sent and not answered yet.
+    private struct InFlight: Sendable {
+        let from: Int64
+        let through: Int64
+        /// What the hub had acknowledged when it was sent: an answer below it means the hub forgot.
+        let ackedAtSend: Int64
+    }
+
+    /// What the push lane should do now. Up to `settings.pushesInFlight` consecutive batches may be in flight;
+    /// a batch that rebases the hub's sequence (after a re-sync) travels alone.
     public mutating func nextPush(nowMillis: Int64) -> PushAction {
         if resyncPending { return .idle }
-        guard pushInFlightThrough == nil else { return .idle }
-        guard checkpoint.queueHead > checkpoint.lastAcked else { return .idle }
+        let depth = checkpoint.needsRebase ? 1 : settings.pushesInFlight
+        guard pushesInFlight.count < depth else { return .idle }
+        let from = max(pushesInFlight.last?.through ?? 0, checkpoint.lastAcked) + 1
+        guard checkpoint.queueHead >= from else { return .idle }
         if nowMillis < pushRetryAt { return .wait(untilMillis: pushRetryAt) }
-        let from = checkpoint.lastAcked + 1
-        pushInFlightThrough = min(checkpoint.queueHead, from + Int64(pushBatchLimit) - 1)
+        pushesInFlight.append(InFlight(
+            from: from, through: min(checkpoint.queueHead, from + Int64(pushBatchLimit) - 1), ackedAtSend: checkpoint.lastAcked))
         return .send(fromSeq: from, limit: pushBatchLimit, rebase: checkpoint.needsRebase)
     }
 
-    /// The hub answered a push.
-    public mutating func pushSucceeded(_ ack: PushAck, nowMillis: Int64) -> [SyncEffect] {
-        let sent = pushInFlightThrough
-        pushInFlightThrough = nil
-        let regression = ack.ackedThrough < checkpoint.lastAcked
-            ? "hub acknowledged through \(ack.ackedThrough) but had acknowledged \(checkpoint.lastAcked) before" : nil
+    /// Takes the in-flight record of the push sent from `fromSeq` (the oldest when nil); nil for an answer to a
+    /// push no longer tracked (dropped after an earlier failure or gap).
+    private mutating func answered(_ fromSeq: Int64?) -> InFlight? {
+        guard let index = fromSeq.map({ from in pushesInFlight.firstIndex { $0.from == from } }) ?? (pushesInFlight.isEmpty ? nil : 0)
+        else { return nil }
+        return pushesInFlight.remove(at: index)
+    }
+
+    /// The hub answered the push sent from `fromSeq` (nil: the oldest in flight).
+    public mutating func pushSucceeded(_ ack: PushAck, fromSeq: Int64? = nil, nowMillis: Int64) -> [SyncEffect] {
+        let sent = answered(fromSeq)
+        // An answer only shows a hub that forgot when it is below what was acknowledged before its push was sent
+        // (answers to concurrent pushes may arrive in any order).
+        let regression = sent.map { ack.ackedThrough < $0.ackedAtSend } == true
+            ? "hub acknowledged through \(ack.ackedThrough) but had acknowledged \(sent!.ackedAtSend) before" : nil
         var effects: [SyncEffect] = []
         if let resync = checkHub(ack.hub, regression: regression, effects: &effects) { return resync }
-        let acked = min(ack.ackedThrough, max(sent ?? ack.ackedThrough, checkpoint.lastAcked))
+        let acked = min(ack.ackedThrough, max(sent?.through ?? ack.ackedThrough, checkpoint.lastAcked))
+        if let sent, ack.ackedThrough < sent.through {
+            // The hub did not take this batch whole (it overtook an earlier one, or was cut short): the batches
+            // after it are not trusted either; the lane sends again from what is acknowledged.
+            pushesInFlight.removeAll()
+        }
         let rejections = ack.rejections.filter { $0.seq > checkpoint.lastAcked && $0.seq <= acked }
         if !rejections.isEmpty {
             effects.append(.recordRejections(rejections))
@@ -73,9 +99,11 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         return effects
     }
 
-    /// A push failed; the lane backs off (never gives up).
-    public mutating func pushFailed(_ failure: SyncFailure, nowMillis: Int64) {
-        pushInFlightThrough = nil
+    /// A push failed; the lane backs off (never gives up). Later pushes in flight are no longer tracked: their
+    /// answers still delete what the hub committed, and the lane sends again from what is acknowledged.
+    public mutating func pushFailed(_ failure: SyncFailure, fromSeq: Int64? = nil, nowMillis: Int64) {
+        _ = answered(fromSeq)
+        pushesInFlight.removeAll()
         status.pushFailures += 1
         status.lastError = failure.description
         switch failure {
@@ -155,6 +183,7 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
 
     private mutating func beginResync(_ reason: String, hub: HubIdentity) -> [SyncEffect] {
         resyncPending = true
+        pushesInFlight.removeAll()
         status.resyncs += 1
         status.lastError = reason
         checkpoint.hub = hub

@@ -10,17 +10,24 @@ public struct SyncSettings: Hashable, Sendable, Codable {
     public var backoff: Backoff
     /// Backoff after the hub refused the node (phase `planned`/`suspended`, revoked): slower, never ending.
     public var refusedBackoff: Backoff
+    /// Pushes sent before the first is answered (`sync.pushes_in_flight`): with 2, the node reads and sends the
+    /// next batch while the hub applies one. Consecutive batches; one at a time while a re-sync rebases.
+    public var pushesInFlight: Int
 
     public static let standard = SyncSettings(
         pushBatchLimit: 500, pullLimit: 1_000, pullWaitSeconds: 20, backoff: .standard,
         refusedBackoff: Backoff(baseMillis: 5_000, ceilingMillis: 300_000))
 
-    public init(pushBatchLimit: Int, pullLimit: Int, pullWaitSeconds: Int, backoff: Backoff, refusedBackoff: Backoff) {
+    public init(
+        pushBatchLimit: Int, pullLimit: Int, pullWaitSeconds: Int, backoff: Backoff, refusedBackoff: Backoff,
+        pushesInFlight: Int = 1
+    ) {
         self.pushBatchLimit = max(1, pushBatchLimit)
         self.pullLimit = max(1, pullLimit)
         self.pullWaitSeconds = max(0, pullWaitSeconds)
         self.backoff = backoff
         self.refusedBackoff = refusedBackoff
+        self.pushesInFlight = min(max(1, pushesInFlight), 8)
     }
 }
 

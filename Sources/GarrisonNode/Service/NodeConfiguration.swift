@@ -14,7 +14,8 @@ import GarrisonCore
 ///   `api.tls.key` (both or neither) serve it over HTTPS; `api.max_body_bytes` (1 MiB).
 /// - `sync.push_batch` (1,000), `sync.pull_limit` (1,000), `sync.pull_wait_seconds` (20),
 ///   `sync.backoff_base_ms` (500), `sync.backoff_ceiling_ms` (60,000), `sync.refused_backoff_base_ms` (5,000),
-///   `sync.refused_backoff_ceiling_ms` (300,000).
+///   `sync.refused_backoff_ceiling_ms` (300,000), `sync.pushes_in_flight` (2: the next batch is sent while the hub
+///   applies one).
 /// - `sync.enabled` (true): false keeps the node working offline only (units' writes queue up).
 public struct NodeConfiguration: Sendable {
     public var garrison: GarrisonCode
@@ -80,7 +81,8 @@ public struct NodeConfiguration: Sendable {
             pullLimit: try reader.int("sync.pull_limit", default: 1_000, in: 1...5_000),
             pullWaitSeconds: pullWait,
             backoff: Backoff(baseMillis: Int64(base), ceilingMillis: Int64(ceiling)),
-            refusedBackoff: Backoff(baseMillis: Int64(refusedBase), ceilingMillis: Int64(refusedCeiling)))
+            refusedBackoff: Backoff(baseMillis: Int64(refusedBase), ceilingMillis: Int64(refusedCeiling)),
+            pushesInFlight: try reader.int("sync.pushes_in_flight", default: 2, in: 1...4))
         syncEnabled = try reader.bool("sync.enabled", default: true)
     }
 }

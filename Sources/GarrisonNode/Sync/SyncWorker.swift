@@ -18,6 +18,8 @@ public final class SyncWorker: Service, Sendable {
     private let wakeup = Wakeup()
     private let figures = Mutex(SyncFigures())
     private let stopping = Atomic<Bool>(false)
+    /// Serialises storing answers (taken before `machine`, never the other way round).
+    private let recording = Mutex(())
 
     /// What the worker measured, beside the machine's own status.
     struct SyncFigures {
@@ -71,21 +73,27 @@ public final class SyncWorker: Service, Sendable {
 
     // MARK: lanes
 
+    /// Sends pushes as the machine allows (up to `sync.pushes_in_flight` at once); each answer is stored before
+    /// the lane asks for more. On a graceful shutdown the pushes in flight finish and store their answers.
     private func pushLane() async {
-        while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
-            let action = machine.withLock { $0.nextPush(nowMillis: clock()) }
-            switch action {
-            case .idle:
-                await wakeup.wait(untilMillis: clock() + 1_000, clock: clock)
-            case .wait(let until):
-                await wakeup.sleep(untilMillis: until, clock: clock)
-            case .send(let fromSeq, let limit, let rebase):
-                await push(fromSeq: fromSeq, limit: limit, rebase: rebase)
+        await withTaskGroup(of: Void.self) { group in
+            while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
+                let action = machine.withLock { $0.nextPush(nowMillis: clock()) }
+                switch action {
+                case .idle:
+                    await wakeup.wait(untilMillis: clock() + 1_000, clock: clock)
+                case .wait(let until):
+                    await wakeup.sleep(untilMillis: until, clock: clock)
+                case .send(let fromSeq, let limit, let rebase):
+                    group.addTask { await self.push(fromSeq: fromSeq, limit: limit, rebase: rebase) }
+                }
             }
+            await group.waitForAll()
         }
     }
 
     private func push(fromSeq: Int64, limit: Int, rebase: Bool) async {
+        defer { wakeup.signal() }
         let ack: PushAck
         let count: Int
         do {
@@ -95,7 +103,7 @@ public final class SyncWorker: Service, Sendable {
         } catch {
             if Task.isCancelled { return }
             let failure = Self.failure(error)
-            machine.withLock { $0.pushFailed(failure, nowMillis: clock()) }
+            machine.withLock { $0.pushFailed(failure, fromSeq: fromSeq, nowMillis: clock()) }
             logger.warning("push failed; backing off", metadata: ["error": "\(failure)", "from_seq": "\(fromSeq)"])
             return
         }
@@ -108,17 +116,14 @@ public final class SyncWorker: Service, Sendable {
             let reason = "the hub acknowledged this node through \(ack.ackedThrough) but its queue ends at \(queueHead): "
                 + "this store was restored from an older backup; enroll the node anew (new node id) to keep its queued writes"
             logger.critical("push refused by this node", metadata: ["reason": "\(reason)"])
-            machine.withLock { $0.pushFailed(.refused(reason), nowMillis: now) }
+            machine.withLock { $0.pushFailed(.refused(reason), fromSeq: fromSeq, nowMillis: now) }
             return
-        }
-        let (effects, checkpoint) = machine.withLock { machine in
-            (machine.pushSucceeded(ack, nowMillis: now), machine.checkpoint)
         }
         figures.withLock { $0.pushedChanges += count }
         if !ack.rejections.isEmpty {
             logger.warning("hub refused changes", metadata: ["count": "\(ack.rejections.count)", "first": "\(ack.rejections[0].reason)"])
         }
-        perform(effects, checkpoint: checkpoint, nowMillis: now)
+        record(now) { $0.pushSucceeded(ack, fromSeq: fromSeq, nowMillis: now) }
     }
 
     private func pullLane() async {
@@ -145,11 +150,17 @@ public final class SyncWorker: Service, Sendable {
             return
         }
         let now = clock()
-        let (effects, checkpoint) = machine.withLock { machine in
-            (machine.pullSucceeded(page, nowMillis: now), machine.checkpoint)
-        }
         figures.withLock { $0.pulledEntries += page.entries.count }
-        perform(effects, checkpoint: checkpoint, nowMillis: now)
+        record(now) { $0.pullSucceeded(page, nowMillis: now) }
+    }
+
+    /// Feeds an answer to the machine and stores the effects with the checkpoint it leaves, one answer at a time,
+    /// so checkpoints reach the store in the order the machine made them.
+    private func record(_ now: Int64, _ answer: (inout NodeSyncMachine<SystemRandomNumberGenerator>) -> [SyncEffect]) {
+        recording.withLock { _ in
+            let (effects, checkpoint) = machine.withLock { machine in (answer(&machine), machine.checkpoint) }
+            perform(effects, checkpoint: checkpoint, nowMillis: now)
+        }
     }
 
     /// Stores the effects with the checkpoint. If the store fails, the machine restarts from the stored
