@@ -146,6 +146,8 @@ struct NodeSyncTests {
         let detail = try await node.api.send(.GET, "/v1/reports/\(created.reportID)", token: node.coordinator).json()
         #expect((detail["report"] as? [String: Any])?["garrison"] as? String == "20")
         #expect((detail["history"] as? [[String: Any]])?.allSatisfy { $0["source"] as? String == "hub" } == true)
+        let lag = try #require(try await node.api.status()["pull_lag_ms"] as? Int, "the node measures hub-commit-to-apply lag")
+        #expect(lag >= 0 && lag < 60_000)
         await node.stop()
         await hub.stop()
     }

@@ -108,7 +108,9 @@ public final class SyncWorker: Service, Sendable {
             return
         }
         let now = clock()
-        let queueHead = machine.withLock { $0.checkpoint.queueHead }
+        // The store's own queue head, not the machine's: a write committed a moment ago may already be in the
+        // batch before the machine heard of it.
+        let queueHead = (try? store.checkpoint().queueHead) ?? Int64.max
         if ack.ackedThrough > queueHead {
             // The hub took more of this node's sequence than this store ever queued: the store was rolled back
             // (restored from a backup) under the same node id, and new writes would reuse sequences the hub
