@@ -19,7 +19,7 @@ public final class HubClient: Sendable {
     /// retry with their own backoff and report each failure (the node's sync worker).
     public convenience init(
         baseURL: String, certificatePEM: String, keyPEM: String, caPEM: String, timeout: Duration = .seconds(60),
-        verifyHostname: Bool = true, retryConnecting: Bool = true
+        verifyHostname: Bool = true, retryConnecting: Bool = true, connections: Int = 8
     ) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { .certificate($0) }
@@ -27,12 +27,18 @@ public final class HubClient: Sendable {
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
         tls.certificateVerification = verifyHostname ? .fullVerification : .noHostnameVerification
         tls.minimumTLSVersion = .tlsv12
-        self.init(baseURL: baseURL, tls: tls, timeout: timeout, retryConnecting: retryConnecting)
+        self.init(baseURL: baseURL, tls: tls, timeout: timeout, retryConnecting: retryConnecting, connections: connections)
     }
 
     /// A client with a TLS configuration of the caller's (a test presenting no certificate, say).
-    public init(baseURL: String, tls: TLSConfiguration, timeout: Duration = .seconds(60), retryConnecting: Bool = true) {
+    /// `connections` bounds the connections kept to the hub: a national node long-polls one feed per garrison
+    /// at once, and a push must never queue behind them.
+    public init(
+        baseURL: String, tls: TLSConfiguration, timeout: Duration = .seconds(60), retryConnecting: Bool = true,
+        connections: Int = 8
+    ) {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connections)
         configuration.connectionPool.retryConnectionEstablishment = retryConnecting
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(timeout.components.seconds)))
         configuration.decompression = .enabled(limit: .ratio(50))

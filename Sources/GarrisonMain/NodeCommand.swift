@@ -21,13 +21,18 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "The node's YAML configuration (keys documented in Config/node.yaml; GARRISON_<KEY> overrides any).")
     var config: String = "Config/node.yaml"
 
+    @Option(help: "node (a garrison's node) or national (the national node); overrides node.role.")
+    var role: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     /// Reads the configuration; a missing or invalid key ends the process with EX_CONFIG (78) and its name.
     func load() throws -> NodeConfiguration {
+        var environment = ProcessInfo.processInfo.environment
+        if let role { environment[ConfigReader.environmentName(for: "node.role")] = role }
         do {
-            return try NodeConfiguration(reader: ConfigReader(path: config))
+            return try NodeConfiguration(reader: ConfigReader(path: config, environment: environment))
         } catch {
             FileHandle.standardError.write(Data("garrison node: configuration error: \(error)\n".utf8))
             throw ExitCode(78)
@@ -64,7 +69,11 @@ struct NodeServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the node until SIGTERM or SIGINT (then finish requests and the push in flight, and stop).",
-        discussion: "Example: garrison node --config /etc/garrison/node.yaml"
+        discussion: """
+            Examples:
+              garrison node --config /etc/garrison/node.yaml
+              garrison node --role national --config /etc/garrison/national.yaml
+            """
     )
 
     @OptionGroup var options: NodeOptions

@@ -18,6 +18,21 @@ struct NodeConfigurationTests {
         #expect(configuration.syncEnabled)
     }
 
+    @Test func theNationalExampleLoadsAndFollowsEveryGarrison() throws {
+        let path = URL(fileURLWithPath: Self.example).deletingLastPathComponent().appendingPathComponent("national.yaml").path
+        let configuration = try NodeConfiguration(reader: ConfigReader(path: path, environment: [:]))
+        #expect(configuration.role == .national && configuration.garrison == nil)
+        #expect(configuration.feeds.count == 17)
+        let some = try NodeConfiguration(reader: ConfigReader(path: path, environment: ["GARRISON_NATIONAL_GARRISONS": "KSP, 20"]))
+        #expect(some.feeds == ["KSP", "20"])
+        #expect(throws: ConfigError.self) {
+            try NodeConfiguration(reader: ConfigReader(path: path, environment: ["GARRISON_NATIONAL_GARRISONS": "KSP,99"]))
+        }
+        #expect(throws: ConfigError.self) {
+            try NodeConfiguration(reader: ConfigReader(path: path, environment: ["GARRISON_NODE_ROLE": "regional"]))
+        }
+    }
+
     @Test func inconsistentValuesNameTheirKey() throws {
         func problem(_ environment: [String: String]) throws -> String {
             do {

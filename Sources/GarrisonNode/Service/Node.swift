@@ -40,12 +40,14 @@ public final class Node: Sendable {
         } catch {
             throw NodeStoreError("tls.certificate: \(configuration.certificatePath): \(error.message)")
         }
-        guard identity.role == .node, let principal = identity.principal else {
-            throw NodeStoreError("tls.certificate names a \(identity.role.rawValue), not a garrison node (\(identity))")
+        let expected: CertificateIdentity.Role = configuration.role == .national ? .national : .node
+        guard identity.role == expected, let principal = identity.principal else {
+            throw NodeStoreError(
+                "node.role is \(configuration.role.rawValue) but tls.certificate names a \(identity.role.rawValue) (\(identity))")
         }
         guard identity.garrison == configuration.garrison else {
             throw NodeStoreError(
-                "node.garrison is \(configuration.garrison) but the certificate is for garrison "
+                "node.garrison is \(configuration.garrison?.rawValue ?? "-") but the certificate is for garrison "
                     + "\(identity.garrison?.rawValue ?? "-") (\(identity))")
         }
         store = try NodeStore(path: configuration.storePath, principal: principal)
@@ -54,11 +56,13 @@ public final class Node: Sendable {
             let client = try HubClient(
                 baseURL: configuration.hubURL, certificatePEM: certificatePEM, keyPEM: keyPEM, caPEM: caPEM,
                 timeout: configuration.requestTimeout, verifyHostname: configuration.verifyHostname,
-                retryConnecting: false)  // the sync worker retries with its own backoff and counts each failure
+                retryConnecting: false,  // the sync worker retries with its own backoff and counts each failure
+                connections: configuration.feeds.count + configuration.sync.pushesInFlight + 2)
             self.client = client
             worker = try SyncWorker(
                 store: store, client: client, settings: configuration.sync,
-                logger: logger.with("garrison", configuration.garrison.rawValue), clock: clock)
+                feeds: configuration.role == .national ? configuration.feeds : nil,
+                logger: logger.with("garrison", configuration.garrison?.rawValue ?? "national"), clock: clock)
         } else {
             client = nil
             worker = nil
@@ -86,7 +90,7 @@ public final class Node: Sendable {
             configuration: .init(services: services, gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
         group.withLock { $0 = serviceGroup }
         logger.info("node starting", metadata: [
-            "garrison": "\(configuration.garrison)", "site": "\(store.principal.site)", "store": "\(configuration.storePath)",
+            "role": "\(configuration.role.rawValue)", "garrison": "\(configuration.garrison?.rawValue ?? "-")", "site": "\(store.principal.site)", "store": "\(configuration.storePath)",
             "api": "\(configuration.apiHost):\(configuration.apiPort)", "hub": "\(configuration.syncEnabled ? configuration.hubURL : "off")",
         ])
         do {

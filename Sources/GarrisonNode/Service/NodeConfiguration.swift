@@ -5,7 +5,10 @@ import GarrisonCore
 /// A node's configuration (`Config/node.yaml`, each key overridable as `GARRISON_<KEY>`).
 ///
 /// Keys:
-/// - `node.garrison`: the garrison this node serves (`KSP`, `02` … `32`); it must match the certificate.
+/// - `node.role`: `node` (a garrison's node, the default) or `national` (the national node: it follows every
+///   garrison's feed, each with its own cursor); it must match the certificate's role.
+/// - `node.garrison`: the garrison a `node` serves (`KSP`, `02` … `32`); it must match the certificate.
+/// - `national.garrisons`: the garrisons the national node follows, comma-separated (default: all 17).
 /// - `store.path`: the SQLite database (default `/var/lib/garrison/node.sqlite`); its directory must exist.
 /// - `hub.url`: the hub's mutual-TLS address, `https://host:port`; `hub.verify_hostname` (true);
 ///   `hub.request_timeout_seconds` (60; must exceed `sync.pull_wait_seconds`).
@@ -18,7 +21,12 @@ import GarrisonCore
 ///   applies one).
 /// - `sync.enabled` (true): false keeps the node working offline only (units' writes queue up).
 public struct NodeConfiguration: Sendable {
-    public var garrison: GarrisonCode
+    /// `.node` or `.national`.
+    public var role: Principal.Role
+    /// The garrison a `.node` serves; nil for the national node.
+    public var garrison: GarrisonCode?
+    /// The garrisons whose feeds this node pulls: its own, or (national) every followed garrison.
+    public var feeds: [GarrisonCode]
     public var storePath: String
     public var hubURL: String
     public var verifyHostname: Bool
@@ -35,12 +43,31 @@ public struct NodeConfiguration: Sendable {
 
     /// Reads every key, failing on the first missing or invalid one with a message naming it.
     public init(reader: ConfigReader) throws(ConfigError) {
-        let code = try reader.string("node.garrison")
-        guard GarrisonRegistry.standard.contains(GarrisonCode(rawValue: code)) else {
-            throw reader.invalid(
-                "node.garrison", "no garrison has code \"\(code)\" (KSP, or a voivodeship code 02, 04 … 32)")
+        switch try reader.string("node.role", default: "node") {
+        case "node":
+            role = .node
+            let code = try reader.string("node.garrison")
+            guard GarrisonRegistry.standard.contains(GarrisonCode(rawValue: code)) else {
+                throw reader.invalid(
+                    "node.garrison", "no garrison has code \"\(code)\" (KSP, or a voivodeship code 02, 04 … 32)")
+            }
+            garrison = GarrisonCode(rawValue: code)
+            feeds = [GarrisonCode(rawValue: code)]
+        case "national":
+            role = .national
+            garrison = nil
+            let all = GarrisonRegistry.standard.garrisons.map(\.code)
+            let listed = reader.optionalString("national.garrisons").map {
+                $0.split(separator: ",").map { GarrisonCode(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+            } ?? all
+            if let unknown = listed.first(where: { !GarrisonRegistry.standard.contains($0) }) {
+                throw reader.invalid("national.garrisons", "no garrison has code \"\(unknown)\"")
+            }
+            guard !listed.isEmpty else { throw reader.invalid("national.garrisons", "names no garrison") }
+            feeds = listed
+        case let other:
+            throw reader.invalid("node.role", "is node or national, not \"\(other)\"")
         }
-        garrison = GarrisonCode(rawValue: code)
         storePath = try reader.path("store.path", default: "/var/lib/garrison/node.sqlite")
         hubURL = try reader.string("hub.url")
         guard hubURL.hasPrefix("https://") else {

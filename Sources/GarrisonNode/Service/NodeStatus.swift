@@ -25,9 +25,30 @@ struct NodeStatusView: Encodable {
     let lastError: String?
     let pullLagMillis: Int64?
     let syncEnabled: Bool
+    /// The national node: each followed garrison's feed, pulled with a cursor of its own.
+    let feeds: [FeedView]?
+
+    struct FeedView: Encodable {
+        let garrison: String
+        let cursor: Int64
+        let hubHead: Int64?
+        let caughtUp: Bool
+        let lastPullAt: Int64?
+        let pullFailures: Int
+        let lastError: String?
+
+        enum CodingKeys: String, CodingKey {
+            case garrison, cursor
+            case hubHead = "hub_head"
+            case caughtUp = "caught_up"
+            case lastPullAt = "last_pull_at"
+            case pullFailures = "pull_failures"
+            case lastError = "last_error"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case garrison, site, reports, cursor, hub, rejections, conflicts, resyncs
+        case garrison, site, reports, cursor, hub, rejections, conflicts, resyncs, feeds
         case queueDepth = "queue_depth"
         case oldestUnackedAgeSeconds = "oldest_unacked_age_seconds"
         case lastAcked = "last_acked"
@@ -59,7 +80,15 @@ extension Node {
             cursor: checkpoint.cursor, hubHead: sync?.hubHead, caughtUp: sync?.caughtUp ?? false,
             hub: checkpoint.hub?.description, rejections: figures.rejections, conflicts: figures.conflicts,
             pushFailures: sync?.pushFailures ?? 0, pullFailures: sync?.pullFailures ?? 0, resyncs: sync?.resyncs ?? 0,
-            lastError: sync?.lastError, pullLagMillis: measured?.lastLagMillis, syncEnabled: worker != nil)
+            lastError: sync?.lastError, pullLagMillis: measured?.lastLagMillis, syncEnabled: worker != nil,
+            feeds: worker.flatMap { worker in
+                let lanes = worker.feedStatuses
+                return lanes.isEmpty ? nil : lanes.map { garrison, status in
+                    NodeStatusView.FeedView(
+                        garrison: garrison.rawValue, cursor: status.cursor, hubHead: status.hubHead, caughtUp: status.caughtUp,
+                        lastPullAt: status.lastPullMillis, pullFailures: status.pullFailures, lastError: status.lastError)
+                }
+            })
     }
 }
 

@@ -93,6 +93,18 @@ enum NodeSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            // The national node follows every garrison's feed with a cursor of its own, each stored with the
+            // page it applied, so one slow garrison never holds the others back.
+            try db.execute(sql: """
+                CREATE TABLE feed_cursor (
+                    garrison TEXT PRIMARY KEY,
+                    cursor INTEGER NOT NULL,
+                    hub_system_id TEXT,
+                    hub_timeline INTEGER
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

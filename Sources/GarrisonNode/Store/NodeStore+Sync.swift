@@ -38,8 +38,12 @@ extension NodeStore {
         public var conflicts = 0
     }
 
-    /// Carries out the sync machine's effects and stores its checkpoint, all in one transaction.
-    public func perform(_ effects: [SyncEffect], checkpoint: SyncCheckpoint, nowMillis: Int64) throws -> EffectReport {
+    /// Carries out the sync machine's effects and stores its checkpoint, all in one transaction. With `feed`, the
+    /// machine is the national node's lane for that garrison's feed: its cursor is stored apart, and a re-sync
+    /// only re-reads that feed (the node's own writes are re-queued by its push lane's machine).
+    public func perform(
+        _ effects: [SyncEffect], checkpoint: SyncCheckpoint, feed: GarrisonCode? = nil, nowMillis: Int64
+    ) throws -> EffectReport {
         try write { db in
             var report = EffectReport()
             for effect in effects {
@@ -61,10 +65,14 @@ extension NodeStore {
                 case .adoptHub:
                     break  // the checkpoint saved below carries it
                 case .resync:
-                    report.resyncQueueHead = try requeueOwnWrites(nowMillis: nowMillis, db)
+                    report.resyncQueueHead = feed == nil ? try requeueOwnWrites(nowMillis: nowMillis, db) : 0
                 }
             }
-            try Self.save(checkpoint, db)
+            if let feed {
+                try Self.save(checkpoint, feed: feed, db)
+            } else {
+                try Self.save(checkpoint, db)
+            }
             try saveClock(db)
             return report
         }
@@ -111,6 +119,32 @@ extension NodeStore {
         }
         try db.execute(sql: "UPDATE sync_state SET next_seq = ? WHERE id = 1", arguments: [seq])
         return seq - 1
+    }
+
+    /// The stored checkpoint of the national node's lane for one garrison's feed (only its cursor and hub).
+    public func feedCheckpoint(_ garrison: GarrisonCode) throws -> SyncCheckpoint {
+        try pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM feed_cursor WHERE garrison = ?", arguments: [garrison.rawValue])
+            return SyncCheckpoint(
+                lastAcked: 0, queueHead: 0, cursor: row?["cursor"] ?? 0,
+                hub: (row?["hub_system_id"] as String?).map { HubIdentity(systemID: $0, timeline: row?["hub_timeline"] ?? 0) },
+                needsRebase: false)
+        }
+    }
+
+    static func save(_ checkpoint: SyncCheckpoint, feed: GarrisonCode, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO feed_cursor (garrison, cursor, hub_system_id, hub_timeline) VALUES (?, ?, ?, ?)
+                ON CONFLICT (garrison) DO UPDATE SET
+                    cursor = excluded.cursor, hub_system_id = excluded.hub_system_id, hub_timeline = excluded.hub_timeline
+                """,
+            arguments: [feed.rawValue, checkpoint.cursor, checkpoint.hub?.systemID, checkpoint.hub?.timeline])
+    }
+
+    /// Replaces the stored checkpoint of one followed garrison's feed (after its re-read started).
+    public func save(_ checkpoint: SyncCheckpoint, feed: GarrisonCode) throws {
+        try pool.write { db in try Self.save(checkpoint, feed: feed, db) }
     }
 
     /// Replaces the stored checkpoint (after a re-sync completed).

@@ -14,7 +14,10 @@ public final class SyncWorker: Service, Sendable {
     let settings: SyncSettings
     let logger: Logger
     let clock: @Sendable () -> Int64
-    private let machine: Mutex<NodeSyncMachine<SystemRandomNumberGenerator>>
+    /// The push lane's machine; also the pull lane's for a garrison's node.
+    private let main: SyncLane
+    /// The lanes that pull: the main one for a garrison's node, one per followed garrison for the national node.
+    private let pullLanes: [SyncLane]
     private let wakeup = Wakeup()
     private let figures = Mutex(SyncFigures())
     private let stopping = Atomic<Bool>(false)
@@ -30,31 +33,53 @@ public final class SyncWorker: Service, Sendable {
         var storeFailures = 0
     }
 
-    init(store: NodeStore, client: HubClient, settings: SyncSettings, logger: Logger, clock: @escaping @Sendable () -> Int64) throws {
+    /// `feeds` nil: a garrison's node (one pull lane, its own garrison's feed). Otherwise the national node's
+    /// garrisons, each pulled by a lane with its own machine and cursor.
+    init(
+        store: NodeStore, client: HubClient, settings: SyncSettings, feeds: [GarrisonCode]?, logger: Logger,
+        clock: @escaping @Sendable () -> Int64
+    ) throws {
         self.store = store
         self.client = client
         self.settings = settings
         self.logger = logger
         self.clock = clock
-        machine = Mutex(NodeSyncMachine(settings: settings, checkpoint: try store.checkpoint(), random: SystemRandomNumberGenerator()))
+        main = SyncLane(feed: nil, machine: NodeSyncMachine(settings: settings, checkpoint: try store.checkpoint(), random: SystemRandomNumberGenerator()))
+        pullLanes = try feeds.map { feeds in
+            try feeds.map { garrison in
+                SyncLane(feed: garrison, machine: NodeSyncMachine(
+                    settings: settings, checkpoint: try store.feedCheckpoint(garrison), random: SystemRandomNumberGenerator()))
+            }
+        } ?? [main]
     }
+
 
     /// A unit's write queued changes through `seq`: push soon.
     public func enqueued(through seq: Int64) {
-        machine.withLock { $0.enqueued(through: seq) }
+        main.machine.withLock { $0.enqueued(through: seq) }
         wakeup.signal()
     }
 
     /// The machine's status (queue, acks, cursor, failures).
-    public var status: SyncStatus { machine.withLock { $0.status } }
+    public var status: SyncStatus { main.machine.withLock { $0.status } }
+
+    /// The national node's lanes by garrison (empty for a garrison's node).
+    public var feedStatuses: [(garrison: GarrisonCode, status: SyncStatus)] {
+        pullLanes.compactMap { lane in lane.feed.map { ($0, lane.machine.withLock { $0.status }) } }
+    }
 
     var measured: SyncFigures { figures.withLock { $0 } }
 
     /// Runs both lanes until cancelled or a graceful shutdown: then the long-poll is dropped at once and a push in
     /// flight finishes (its acknowledgement is stored) before the worker returns.
     public func run() async throws {
-        logger.info("sync starting", metadata: ["checkpoint": "\(machine.withLock { $0.checkpoint })"])
-        let pull = Task { await self.pullLane() }
+        logger.info("sync starting", metadata: ["checkpoint": "\(main.machine.withLock { $0.checkpoint })"])
+        let lanes = pullLanes
+        let pull = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for lane in lanes { group.addTask { await self.pullLane(lane) } }
+            }
+        }
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await self.pushLane()
@@ -78,7 +103,7 @@ public final class SyncWorker: Service, Sendable {
     private func pushLane() async {
         await withTaskGroup(of: Void.self) { group in
             while !Task.isCancelled, !stopping.load(ordering: .acquiring) {
-                let action = machine.withLock { $0.nextPush(nowMillis: clock()) }
+                let action = main.machine.withLock { $0.nextPush(nowMillis: clock()) }
                 switch action {
                 case .idle:
                     await wakeup.wait(untilMillis: clock() + 1_000, clock: clock)
@@ -103,7 +128,7 @@ public final class SyncWorker: Service, Sendable {
         } catch {
             if Task.isCancelled { return }
             let failure = Self.failure(error)
-            machine.withLock { $0.pushFailed(failure, fromSeq: fromSeq, nowMillis: clock()) }
+            main.machine.withLock { $0.pushFailed(failure, fromSeq: fromSeq, nowMillis: clock()) }
             logger.warning("push failed; backing off", metadata: ["error": "\(failure)", "from_seq": "\(fromSeq)"])
             return
         }
@@ -118,80 +143,90 @@ public final class SyncWorker: Service, Sendable {
             let reason = "the hub acknowledged this node through \(ack.ackedThrough) but its queue ends at \(queueHead): "
                 + "this store was restored from an older backup; enroll the node anew (new node id) to keep its queued writes"
             logger.critical("push refused by this node", metadata: ["reason": "\(reason)"])
-            machine.withLock { $0.pushFailed(.refused(reason), fromSeq: fromSeq, nowMillis: now) }
+            main.machine.withLock { $0.pushFailed(.refused(reason), fromSeq: fromSeq, nowMillis: now) }
             return
         }
         figures.withLock { $0.pushedChanges += count }
         if !ack.rejections.isEmpty {
             logger.warning("hub refused changes", metadata: ["count": "\(ack.rejections.count)", "first": "\(ack.rejections[0].reason)"])
         }
-        record(now) { $0.pushSucceeded(ack, fromSeq: fromSeq, nowMillis: now) }
+        record(main, now) { $0.pushSucceeded(ack, fromSeq: fromSeq, nowMillis: now) }
     }
 
-    private func pullLane() async {
+    private func pullLane(_ lane: SyncLane) async {
         while !Task.isCancelled {
-            let action = machine.withLock { $0.nextPull(nowMillis: clock()) }
+            let action = lane.machine.withLock { $0.nextPull(nowMillis: clock()) }
             switch action {
             case .wait(let until):
                 await wakeup.sleep(untilMillis: until, clock: clock)
             case .fetch(let cursor, let limit, let wait):
-                await pull(cursor: cursor, limit: limit, wait: wait)
+                await pull(lane, cursor: cursor, limit: limit, wait: wait)
             }
         }
     }
 
-    private func pull(cursor: Int64, limit: Int, wait: Int) async {
+    private func pull(_ lane: SyncLane, cursor: Int64, limit: Int, wait: Int) async {
         let page: PullPage
         do {
-            page = try await client.pull(cursor: cursor, limit: limit, wait: wait)
+            page = try await client.pull(cursor: cursor, limit: limit, wait: wait, garrison: lane.feed)
         } catch {
             if Task.isCancelled { return }
             let failure = Self.failure(error)
-            machine.withLock { $0.pullFailed(failure, nowMillis: clock()) }
-            logger.warning("pull failed; backing off", metadata: ["error": "\(failure)", "cursor": "\(cursor)"])
+            lane.machine.withLock { $0.pullFailed(failure, nowMillis: clock()) }
+            logger.warning("pull failed; backing off", metadata: [
+                "error": "\(failure)", "cursor": "\(cursor)", "feed": "\(lane.feed?.rawValue ?? "own")",
+            ])
             return
         }
         let now = clock()
         figures.withLock { $0.pulledEntries += page.entries.count }
-        record(now) { $0.pullSucceeded(page, nowMillis: now) }
+        record(lane, now) { $0.pullSucceeded(page, nowMillis: now) }
     }
 
-    /// Feeds an answer to the machine and stores the effects with the checkpoint it leaves, one answer at a time,
-    /// so checkpoints reach the store in the order the machine made them.
-    private func record(_ now: Int64, _ answer: (inout NodeSyncMachine<SystemRandomNumberGenerator>) -> [SyncEffect]) {
+    /// Feeds an answer to a lane's machine and stores the effects with the checkpoint it leaves, one answer at a
+    /// time, so checkpoints reach the store in the order the machines made them.
+    private func record(
+        _ lane: SyncLane, _ now: Int64, _ answer: (inout NodeSyncMachine<SystemRandomNumberGenerator>) -> [SyncEffect]
+    ) {
         recording.withLock { _ in
-            let (effects, checkpoint) = machine.withLock { machine in (answer(&machine), machine.checkpoint) }
-            perform(effects, checkpoint: checkpoint, nowMillis: now)
+            let (effects, checkpoint) = lane.machine.withLock { machine in (answer(&machine), machine.checkpoint) }
+            perform(effects, lane: lane, checkpoint: checkpoint, nowMillis: now)
         }
     }
 
     /// Stores the effects with the checkpoint. If the store fails, the machine restarts from the stored
     /// checkpoint: what was not stored is asked for again, never skipped.
-    private func perform(_ effects: [SyncEffect], checkpoint: SyncCheckpoint, nowMillis: Int64) {
+    private func perform(_ effects: [SyncEffect], lane: SyncLane, checkpoint: SyncCheckpoint, nowMillis: Int64) {
+        defer { wakeup.signal() }
         guard !effects.isEmpty else { return }
         do {
-            let report = try store.perform(effects, checkpoint: checkpoint, nowMillis: nowMillis)
+            let report = try store.perform(effects, checkpoint: checkpoint, feed: lane.feed, nowMillis: nowMillis)
             figures.withLock { figures in
                 if let lag = report.lagMillis.last { figures.lastLagMillis = lag }
                 figures.conflicts += report.conflicts
             }
             if let head = report.resyncQueueHead {
                 let reason = effects.compactMap { if case .resync(let reason) = $0 { reason } else { nil } }.first ?? ""
-                logger.warning("re-syncing with the hub", metadata: ["reason": "\(reason)", "requeued_through": "\(head)"])
-                let checkpoint = machine.withLock { machine in
+                logger.warning("re-syncing with the hub", metadata: [
+                    "reason": "\(reason)", "requeued_through": "\(head)", "feed": "\(lane.feed?.rawValue ?? "own")",
+                ])
+                let checkpoint = lane.machine.withLock { machine in
                     machine.resyncCompleted(queueHead: head)
                     return machine.checkpoint
                 }
-                try store.save(checkpoint)
+                if let feed = lane.feed {
+                    try store.save(checkpoint, feed: feed)
+                } else {
+                    try store.save(checkpoint)
+                }
             }
         } catch {
             figures.withLock { $0.storeFailures += 1 }
             logger.error("storing sync progress failed; resuming from the stored checkpoint", metadata: ["error": "\(error)"])
-            if let stored = try? store.checkpoint() {
-                machine.withLock { $0 = NodeSyncMachine(settings: settings, checkpoint: stored, random: SystemRandomNumberGenerator()) }
+            if let stored = try? (lane.feed.map(store.feedCheckpoint) ?? store.checkpoint()) {
+                lane.machine.withLock { $0 = NodeSyncMachine(settings: settings, checkpoint: stored, random: SystemRandomNumberGenerator()) }
             }
         }
-        wakeup.signal()
     }
 
     /// What the machine does about a failed request.
@@ -199,6 +234,18 @@ public final class SyncWorker: Service, Sendable {
         if let error = error as? HubClientError { return error.syncFailure }
         if error is DecodingError { return .transient("the hub's answer could not be read: \(error)") }
         return .transient(String(describing: error))
+    }
+}
+
+/// One lane's machine: the push lane's (and a garrison node's pull lane's), or the national node's pull lane of
+/// one garrison's feed.
+final class SyncLane: Sendable {
+    let feed: GarrisonCode?
+    let machine: Mutex<NodeSyncMachine<SystemRandomNumberGenerator>>
+
+    init(feed: GarrisonCode?, machine: NodeSyncMachine<SystemRandomNumberGenerator>) {
+        self.feed = feed
+        self.machine = Mutex(machine)
     }
 }
 

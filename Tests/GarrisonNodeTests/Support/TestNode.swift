@@ -22,9 +22,10 @@ final class TestNode: Sendable {
         extra: [String: String] = [:], clock: (@Sendable () -> Int64)? = nil
     ) async throws -> TestNode {
         let directory = pki.directory
-        let name = "node-\(garrison.rawValue)"
+        let national = extra["node.role"] == "national"
+        let name = national ? "national" : "node-\(garrison.rawValue)"
         if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(name).pem").path) {
-            try pki.node(garrison).write(to: directory, name: name)
+            try (national ? pki.national() : pki.node(garrison)).write(to: directory, name: name)
         }
         let path = storePath ?? directory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6)).sqlite").path
         var values = [
