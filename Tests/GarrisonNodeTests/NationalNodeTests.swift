@@ -44,4 +44,42 @@ struct NationalNodeTests {
         await national.stop()
         await hub.stop()
     }
+
+    @Test("national actions reach the garrisons: a duplicate link, hiding, and a report moved from 20 to 22")
+    func nationalActions() async throws {
+        let pki = try TestPKI()
+        let hub = try await TestHub.start(pki: pki)
+        let node20 = try await TestNode.start(pki: pki, hubURL: hub.baseURL, garrison: "20")
+        let node22 = try await TestNode.start(pki: pki, hubURL: hub.baseURL, garrison: "22")
+        let national = try await TestNode.start(
+            pki: pki, hubURL: hub.baseURL, extra: ["node.role": "national", "national.garrisons": "20,22"])
+        let first = try await node20.api.create(token: node20.coordinator, county: "2061")
+        let second = try await node22.api.create(token: node22.coordinator, county: "2261")
+        try await TestNode.eventually("the national node holds both") { try national.store.reportGarrisons().count == 2 }
+
+        try await national.api.write("/v1/reports/\(second)/duplicate", token: national.coordinator, ["of": first])
+        try await national.api.write("/v1/reports/\(second)/hidden", token: national.coordinator, ["hidden": true])
+        try await TestNode.eventually("garrison 22 sees the link and the moderation") {
+            let state = try node22.store.report(second)
+            return state?[.duplicateOf] == .string(first) && state?[.hidden] == .bool(true)
+        }
+        let moved = try await national.api.write("/v1/reports/\(first)/reassign", token: national.coordinator, ["garrison": "22"])
+        #expect(moved["garrison"] as? String == "22")
+        try await TestNode.eventually("the report moved to garrison 22's node") { try node22.store.report(first)?.garrison == "22" }
+        try await TestNode.eventually("garrison 20's node knows it left") { try node20.store.report(first)?.garrison == "22" }
+        let listed20 = try await node20.api.send(.GET, "/v1/reports", token: node20.coordinator).json()
+        #expect((listed20["reports"] as? [[String: Any]])?.isEmpty == true, "a moved report leaves the old garrison's list")
+        let again = try await national.api.send(.POST, "/v1/reports/\(first)/reassign", token: national.coordinator, json: ["garrison": "22"])
+        #expect(again.status == 409 && again.code == "already_there")
+        let local = try await node20.api.send(.POST, "/v1/reports/\(first)/hidden", token: node20.coordinator, json: ["hidden": true])
+        #expect(local.status == 403 && local.code == "national_only")
+        #expect(throws: NodeStoreError.self) { try node20.store.issueToken(unit: nil, role: .national, label: "x", nowMillis: 1) }
+        try await TestNode.eventually("every queue drains") {
+            for node in [node20, node22, national] where (try await node.api.status()["queue_depth"] as? Int) != 0 { return false }
+            return true
+        }
+        #expect(try await hub.count("SELECT count(*) FROM quarantine") == 0, "the hub took every national write")
+        for node in [node20, node22, national] { await node.stop() }
+        await hub.stop()
+    }
 }

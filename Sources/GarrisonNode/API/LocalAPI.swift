@@ -52,6 +52,9 @@ struct LocalAPI: Sendable {
         action(reports, "handover", HandoverRequest.self) { id, body, unit in try node.desk.handover(id, to: body.to, by: unit) }
         action(reports, "notes", NoteRequest.self, status: .created) { id, body, unit in try node.desk.addNote(id, text: body.text, by: unit) }
         action(reports, "unit", AssignRequest.self) { id, body, unit in try node.desk.assign(id, to: body.unit, by: unit) }
+        action(reports, "reassign", ReassignRequest.self) { id, body, user in try node.nationalDesk.reassign(id, to: body.garrison, by: user) }
+        action(reports, "duplicate", DuplicateRequest.self) { id, body, user in try node.nationalDesk.linkDuplicate(id, of: body.of, by: user) }
+        action(reports, "hidden", HiddenRequest.self) { id, body, user in try node.nationalDesk.hide(id, body.hidden, by: user) }
 
         router.get("v1/conflicts") { request, context in
             try await answering(context) {

@@ -12,7 +12,7 @@ struct UnitDesk: Sendable {
 
     /// Records a new report in status "Nowe".
     func create(_ request: CreateReportRequest, by unit: UnitPrincipal) throws -> LocalWrite {
-        guard let garrison = store.principal.garrison else {
+        guard let garrison = store.principal.garrison, unit.role != .national else {
             throw Problem.forbidden("wrong_role", "the national node records no reports of its own")
         }
         guard let pillar = Pillar(rawValue: request.pillar), pillar != .citizensOnline else {
@@ -150,7 +150,10 @@ struct UnitDesk: Sendable {
         do {
             return try store.commitLocal(reportID: id, creating: creating, author: unit.author, nowMillis: clock()) {
                 state, writer throws(LocalWriteError) in
-                if !creating, let state, unit.role != .voivodeship, state[.unit]?.stringValue != unit.unit {
+                if !creating, unit.role == .national, store.principal.role != .national {
+                    throw .refused(QuarantineReason(code: "wrong_role", message: "national tokens act at the national node"))
+                }
+                if !creating, let state, !unit.role.isUnbound, state[.unit]?.stringValue != unit.unit {
                     throw .refused(QuarantineReason(
                         code: "outside_unit",
                         message: "the report is assigned to \(state[.unit]?.stringValue ?? "no unit"), not \(unit.unit ?? "-")"))

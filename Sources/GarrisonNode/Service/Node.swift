@@ -21,6 +21,7 @@ public final class Node: Sendable {
     public let worker: SyncWorker?
     let client: HubClient?
     let desk: UnitDesk
+    let nationalDesk: NationalDesk
     let metrics = NodeMetrics()
     let clock: @Sendable () -> Int64
     let logger: Logger
@@ -52,6 +53,7 @@ public final class Node: Sendable {
         }
         store = try NodeStore(path: configuration.storePath, principal: principal)
         desk = UnitDesk(store: store, clock: clock)
+        nationalDesk = NationalDesk(store: store, clock: clock)
         if configuration.syncEnabled {
             let client = try HubClient(
                 baseURL: configuration.hubURL, certificatePEM: certificatePEM, keyPEM: keyPEM, caPEM: caPEM,

@@ -14,7 +14,7 @@ public struct UnitPrincipal: Hashable, Sendable, Codable {
     public let label: String
 
     /// The author recorded on changes: the unit and the label.
-    public var author: String { unit.map { "\($0) (\(label))" } ?? "KWP (\(label))" }
+    public var author: String { unit.map { "\($0) (\(label))" } ?? (role == .national ? "KGP (\(label))" : "KWP (\(label))") }
 }
 
 /// What a token lets its holder do at the node's local API. Every role reads all of its garrison's reports.
@@ -26,6 +26,11 @@ public enum UnitRole: String, Sendable, Codable, CaseIterable {
     case coordinator
     /// The voivodeship coordinator: every report of the garrison, reopens, and assigns reports to units.
     case voivodeship
+    /// National HQ staff at the national node: moderation, duplicate links and moving reports between garrisons.
+    case national
+
+    /// Roles bound to no unit.
+    var isUnbound: Bool { self == .voivodeship || self == .national }
 }
 
 /// A newly issued token: the secret is shown once and only its hash is stored.
@@ -53,8 +58,12 @@ public struct TokenListing: Sendable, Codable {
 extension NodeStore {
     /// Issues a token for `unit` (nil for the voivodeship role) and stores its SHA-256.
     public func issueToken(unit: String?, role: UnitRole, label: String, nowMillis: Int64) throws -> IssuedToken {
-        if role == .voivodeship, unit != nil { throw NodeStoreError("a voivodeship token is not bound to a unit") }
-        if role != .voivodeship {
+        if role.isUnbound, unit != nil { throw NodeStoreError("a \(role.rawValue) token is not bound to a unit") }
+        if (role == .national) != (principal.role == .national) {
+            throw NodeStoreError(principal.role == .national
+                ? "the national node issues national tokens only" : "national tokens are issued at the national node")
+        }
+        if !role.isUnbound {
             guard let unit, let county = Self.county(ofUnit: unit),
                 GarrisonRegistry.standard.garrison(covering: county)?.code == principal.garrison
             else {

@@ -42,7 +42,9 @@ final class TestNode: Sendable {
         logger.logLevel = ProcessInfo.processInfo.environment["GARRISON_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         let node = try clock.map { try buildNode(configuration: configuration, logger: logger, clock: $0) }
             ?? buildNode(configuration: configuration, logger: logger)
-        let token = try node.store.issueToken(unit: nil, role: .voivodeship, label: "test coordinator", nowMillis: 1).token
+        let token = try node.store.issueToken(
+            unit: nil, role: national ? .national : .voivodeship, label: "test coordinator", nowMillis: 1
+        ).token
         let task = Task { try await node.run() }
         let port = try await node.boundPort()
         return TestNode(node: node, api: LocalAPIClient(baseURL: "http://127.0.0.1:\(port)"), storePath: path, coordinator: token, task: task)
