@@ -82,4 +82,37 @@ struct NationalNodeTests {
         for node in [node20, node22, national] { await node.stop() }
         await hub.stop()
     }
+
+    @Test("a cross-border duplicate pair is linked by the national node and the later report's garrison sees the link")
+    func automaticDuplicateLink() async throws {
+        let pki = try TestPKI()
+        let hub = try await TestHub.start(pki: pki)
+        let node20 = try await TestNode.start(pki: pki, hubURL: hub.baseURL, garrison: "20")
+        let node14 = try await TestNode.start(pki: pki, hubURL: hub.baseURL, garrison: "14")
+        let national = try await TestNode.start(
+            pki: pki, hubURL: hub.baseURL, extra: ["node.role": "national", "national.garrisons": "14,20"])
+        func create(_ node: TestNode, county: String, lat: Double, lon: Double, category: Int = 7) async throws -> String {
+            let report = try await node.api.write("/v1/reports", token: node.coordinator, [
+                "county": county, "category": category, "description": "Zniszczony most na granicy powiatów",
+                "pillar": "direct_contact", "location": ["lat": lat, "lon": lon],
+            ], expect: 201)
+            return try #require(report["id"] as? String)
+        }
+        let first = try await create(node20, county: "2010", lat: 52.8000, lon: 22.1000)
+        try await TestNode.eventually("the national node has the first report") { try national.store.report(first) != nil }
+        let second = try await create(node14, county: "1416", lat: 52.8010, lon: 22.1012)
+        let elsewhere = try await create(node14, county: "1416", lat: 52.9000, lon: 22.1000)
+        let otherCategory = try await create(node14, county: "1416", lat: 52.8001, lon: 22.1001, category: 3)
+        try await TestNode.eventually("garrison 14's node sees the link on the later report") {
+            try node14.store.report(second)?[.duplicateOf] == .string(first)
+        }
+        try await TestNode.eventually("the national queue drains") { (try await national.api.status()["queue_depth"] as? Int) == 0 }
+        #expect(try national.store.report(elsewhere)?[.duplicateOf] == nil, "1.1 km away is another threat")
+        #expect(try national.store.report(otherCategory)?[.duplicateOf] == nil, "another category is another threat")
+        #expect(try node20.store.report(first)?[.duplicateOf] == nil, "the original stays unlinked")
+        let history = try national.store.history(second)
+        #expect(history.contains { $0.author == "national duplicate matcher" })
+        for node in [node20, node14, national] { await node.stop() }
+        await hub.stop()
+    }
 }

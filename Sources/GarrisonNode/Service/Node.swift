@@ -51,7 +51,7 @@ public final class Node: Sendable {
                 "node.garrison is \(configuration.garrison?.rawValue ?? "-") but the certificate is for garrison "
                     + "\(identity.garrison?.rawValue ?? "-") (\(identity))")
         }
-        store = try NodeStore(path: configuration.storePath, principal: principal)
+        store = try NodeStore(path: configuration.storePath, principal: principal, duplicateRule: configuration.duplicateRule)
         desk = UnitDesk(store: store, clock: clock)
         nationalDesk = NationalDesk(store: store, clock: clock)
         if configuration.syncEnabled {

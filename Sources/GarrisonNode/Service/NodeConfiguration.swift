@@ -9,6 +9,8 @@ import GarrisonCore
 ///   garrison's feed, each with its own cursor); it must match the certificate's role.
 /// - `node.garrison`: the garrison a `node` serves (`KSP`, `02` … `32`); it must match the certificate.
 /// - `national.garrisons`: the garrisons the national node follows, comma-separated (default: all 17).
+/// - `national.duplicates.enabled` (true), `national.duplicates.distance_m` (300), `national.duplicates.window_hours`
+///   (72): the national node links reports of two garrisons with one category, this close in space and time.
 /// - `store.path`: the SQLite database (default `/var/lib/garrison/node.sqlite`); its directory must exist.
 /// - `hub.url`: the hub's mutual-TLS address, `https://host:port`; `hub.verify_hostname` (true);
 ///   `hub.request_timeout_seconds` (60; must exceed `sync.pull_wait_seconds`).
@@ -27,6 +29,8 @@ public struct NodeConfiguration: Sendable {
     public var garrison: GarrisonCode?
     /// The garrisons whose feeds this node pulls: its own, or (national) every followed garrison.
     public var feeds: [GarrisonCode]
+    /// The national node's cross-border duplicate rule; nil when off (and on a garrison's node).
+    public var duplicateRule: DuplicateRule?
     public var storePath: String
     public var hubURL: String
     public var verifyHostname: Bool
@@ -53,6 +57,7 @@ public struct NodeConfiguration: Sendable {
             }
             garrison = GarrisonCode(rawValue: code)
             feeds = [GarrisonCode(rawValue: code)]
+            duplicateRule = nil
         case "national":
             role = .national
             garrison = nil
@@ -65,6 +70,11 @@ public struct NodeConfiguration: Sendable {
             }
             guard !listed.isEmpty else { throw reader.invalid("national.garrisons", "names no garrison") }
             feeds = listed
+            duplicateRule = try reader.bool("national.duplicates.enabled", default: true)
+                ? DuplicateRule(
+                    distanceMeters: Double(try reader.int("national.duplicates.distance_m", default: 300, in: 1...50_000)),
+                    windowMillis: Int64(try reader.int("national.duplicates.window_hours", default: 72, in: 1...24 * 365)) * 3_600_000)
+                : nil
         case let other:
             throw reader.invalid("node.role", "is node or national, not \"\(other)\"")
         }

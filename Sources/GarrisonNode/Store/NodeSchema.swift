@@ -103,6 +103,12 @@ enum NodeSchema {
                     hub_system_id TEXT,
                     hub_timeline INTEGER
                 ) WITHOUT ROWID;
+
+                -- What the national node matches cross-border duplicates on.
+                ALTER TABLE report ADD COLUMN lat REAL;
+                ALTER TABLE report ADD COLUMN lon REAL;
+                ALTER TABLE report ADD COLUMN duplicate_of TEXT;
+                CREATE INDEX report_by_category_created ON report (category, created_at);
                 """)
         }
         return migrator

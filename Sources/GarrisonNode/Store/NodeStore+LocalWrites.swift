@@ -70,7 +70,7 @@ extension NodeStore {
 
     /// Checks a local change with the hub's own authority and validation rules (a change the hub would
     /// quarantine is never queued), merges it, and stores the state, the history entry and the queued change.
-    private func queue(
+    func queue(
         _ change: Change, current: ReportState?, seq: Int64, author: String, nowMillis: Int64, _ db: Database
     ) throws -> ReportState {
         if let reason = Authority.check(change, by: principal, current: current) {

@@ -36,6 +36,8 @@ extension NodeStore {
         /// Pulled entries from other sites applied, with their hub-commit-to-apply delays in milliseconds.
         public var lagMillis: [Int64] = []
         public var conflicts = 0
+        /// Set when applying queued national writes of its own (cross-border duplicate links): the new queue head.
+        public var queuedThrough: Int64?
     }
 
     /// Carries out the sync machine's effects and stores its checkpoint, all in one transaction. With `feed`, the
@@ -95,7 +97,53 @@ extension NodeStore {
             guard outcome.changed else { continue }
             try store(outcome.state, nowMillis: nowMillis, db)
             try Self.recordHistory(change, source: "hub", author: nil, nowMillis: nowMillis, db)
+            if change.kind == .create, let rule = duplicateRule,
+                let seq = try linkDuplicate(outcome.state, rule: rule, nowMillis: nowMillis, db)
+            {
+                report.queuedThrough = seq
+            }
         }
+    }
+
+    /// The national node: links a newly arrived report and the report of another garrison it duplicates (the
+    /// later of the two gets `duplicate_of`), as a national write queued in the same transaction. Returns its
+    /// sequence, or nil when nothing matched.
+    private func linkDuplicate(_ state: ReportState, rule: DuplicateRule, nowMillis: Int64, _ db: Database) throws -> Int64? {
+        guard let candidate = Self.candidate(state) else { return nil }
+        // A box around the place bounds the search before the exact distance: 1° of latitude ≈ 111 km.
+        let latitudeSpan = rule.distanceMeters / 111_000
+        let longitudeSpan = latitudeSpan / max(0.2, cos(candidate.location.latitude * .pi / 180))
+        let rows = try String.fetchAll(
+            db,
+            sql: """
+                SELECT state FROM report
+                WHERE category = ? AND created_at BETWEEN ? AND ? AND garrison <> ? AND id <> ?
+                  AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?
+                """,
+            arguments: [
+                candidate.category, candidate.createdMillis - rule.windowMillis, candidate.createdMillis + rule.windowMillis,
+                candidate.garrison.rawValue, candidate.id, candidate.location.latitude - latitudeSpan,
+                candidate.location.latitude + latitudeSpan, candidate.location.longitude - longitudeSpan,
+                candidate.location.longitude + longitudeSpan,
+            ])
+        let decoder = JSONDecoder()
+        let others = try rows.compactMap { Self.candidate(try decoder.decode(ReportState.self, from: Data($0.utf8))) }
+        guard let pair = rule.link(candidate, among: others),
+            let duplicate = try currentState(pair.duplicate.id, db), duplicate[.duplicateOf] == nil
+        else { return nil }
+        let change = writer.withLock { $0.set([.duplicateOf: .string(pair.original.id)], on: duplicate, nowMillis: nowMillis) }
+        let seq = try Int64.fetchOne(db, sql: "SELECT next_seq FROM sync_state WHERE id = 1") ?? 1
+        _ = try queue(change, current: duplicate, seq: seq, author: "national duplicate matcher", nowMillis: nowMillis, db)
+        try db.execute(sql: "UPDATE sync_state SET next_seq = ? WHERE id = 1", arguments: [seq + 1])
+        return seq
+    }
+
+    private static func candidate(_ state: ReportState) -> DuplicateRule.Candidate? {
+        guard let garrison = state.garrison, let category = state[.category]?.intValue, let location = state.location,
+            let created = state[.createdAt]?.intValue
+        else { return nil }
+        return DuplicateRule.Candidate(
+            id: state.reportID, garrison: garrison, category: Int(category), location: location, createdMillis: created)
     }
 
     /// The hub lost what it had acknowledged (restored from an older backup): replace the queue by this site's

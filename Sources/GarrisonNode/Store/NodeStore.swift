@@ -15,11 +15,16 @@ public final class NodeStore: Sendable {
     /// The node's clock and change maker; used only inside write transactions, which SQLite serialises.
     let writer: Mutex<ReportWriter>
     let cache = StateCache()
+    /// The national node links cross-border duplicates as pulled reports arrive; nil elsewhere.
+    let duplicateRule: DuplicateRule?
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    public init(path: String, principal: Principal, validator: ChangeValidator = ChangeValidator()) throws {
+    public init(
+        path: String, principal: Principal, validator: ChangeValidator = ChangeValidator(), duplicateRule: DuplicateRule? = nil
+    ) throws {
         self.principal = principal
         self.validator = validator
+        self.duplicateRule = principal.role == .national ? duplicateRule : nil
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "garrison.node"
@@ -121,19 +126,20 @@ public final class NodeStore: Sendable {
         try db.execute(
             sql: """
                 INSERT INTO report (id, garrison, county, category, status, unit, created_at, read_at, verified_at,
-                                    hidden, updated_at, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    hidden, updated_at, state, lat, lon, duplicate_of)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     garrison = excluded.garrison, county = excluded.county, category = excluded.category,
                     status = excluded.status, unit = excluded.unit, created_at = excluded.created_at,
                     read_at = excluded.read_at, verified_at = excluded.verified_at, hidden = excluded.hidden,
-                    updated_at = excluded.updated_at, state = excluded.state
+                    updated_at = excluded.updated_at, state = excluded.state, lat = excluded.lat, lon = excluded.lon,
+                    duplicate_of = excluded.duplicate_of
                 """,
             arguments: [
                 state.reportID, state.garrison?.rawValue ?? "", state[.county]?.stringValue, state[.category]?.intValue,
                 state.status?.status.rawValue, state[.unit]?.stringValue, state[.createdAt]?.intValue,
                 state[.readAt]?.intValue, state[.verifiedAt]?.intValue, state[.hidden]?.boolValue ?? false, nowMillis,
-                json,
+                json, state.location?.latitude, state.location?.longitude, state[.duplicateOf]?.stringValue,
             ])
     }
 
@@ -156,6 +162,16 @@ public final class NodeStore: Sendable {
                 ON CONFLICT (id) DO NOTHING
                 """,
             arguments: [conflict.id, conflict.reportID, conflict.field, json, conflict.detectedAtMillis])
+    }
+}
+
+extension ReportState {
+    /// The report's place, when it has one.
+    var location: Coordinate? {
+        guard case .object(let point)? = self[.location], let lat = point["lat"]?.doubleValue,
+            let lon = point["lon"]?.doubleValue
+        else { return nil }
+        return Coordinate(latitude: lat, longitude: lon)
     }
 }
 

@@ -205,6 +205,7 @@ public final class SyncWorker: Service, Sendable {
                 if let lag = report.lagMillis.last { figures.lastLagMillis = lag }
                 figures.conflicts += report.conflicts
             }
+            if let seq = report.queuedThrough { main.machine.withLock { $0.enqueued(through: seq) } }
             if let head = report.resyncQueueHead {
                 let reason = effects.compactMap { if case .resync(let reason) = $0 { reason } else { nil } }.first ?? ""
                 logger.warning("re-syncing with the hub", metadata: [
