@@ -32,6 +32,11 @@ struct NationalNodeTests {
             let feeds = try await national.api.status()["feeds"] as? [[String: Any]] ?? []
             return feeds.count == 3 && feeds.allSatisfy { ($0["caught_up"] as? Bool) == true && ($0["cursor"] as? Int ?? 0) >= 5 }
         }
+        let feeds = try await national.api.status()["feeds"] as? [[String: Any]] ?? []
+        #expect(feeds.allSatisfy { ($0["lag_ms"] as? Int).map { $0 >= 0 && $0 < 60_000 } == true }, "freshness per garrison: \(feeds)")
+        let metrics = String(decoding: try await national.api.send(.GET, "/metrics", token: nil).body, as: UTF8.self)
+        #expect(metrics.contains("garrison_national_feed_lag_seconds{feed=\"20\"}"))
+        #expect(metrics.contains("garrison_national_feed_behind{feed=\"KSP\"} 0"))
         let listed = try await national.api.send(.GET, "/v1/reports?limit=100", token: national.coordinator).json()
         #expect((listed["reports"] as? [[String: Any]])?.count == 15, "the national list spans every garrison")
         let own = try nodes[1].store.reportGarrisons()

@@ -36,9 +36,12 @@ struct NodeStatusView: Encodable {
         let lastPullAt: Int64?
         let pullFailures: Int
         let lastError: String?
+        /// Hub commit to application here of the last change pulled from this feed.
+        let lagMillis: Int64?
 
         enum CodingKeys: String, CodingKey {
             case garrison, cursor
+            case lagMillis = "lag_ms"
             case hubHead = "hub_head"
             case caughtUp = "caught_up"
             case lastPullAt = "last_pull_at"
@@ -86,7 +89,8 @@ extension Node {
                 return lanes.isEmpty ? nil : lanes.map { garrison, status in
                     NodeStatusView.FeedView(
                         garrison: garrison.rawValue, cursor: status.cursor, hubHead: status.hubHead, caughtUp: status.caughtUp,
-                        lastPullAt: status.lastPullMillis, pullFailures: status.pullFailures, lastError: status.lastError)
+                        lastPullAt: status.lastPullMillis, pullFailures: status.pullFailures, lastError: status.lastError,
+                        lagMillis: measured?.lagByFeed[garrison])
                 }
             })
     }
@@ -120,6 +124,19 @@ final class NodeMetrics: Sendable {
         gauge("pull_failures", "Consecutive failed pulls", Double(status.pullFailures))
         gauge("resyncs", "Re-syncs since start (hub restored from an older backup)", Double(status.resyncs))
         gauge("pull_lag_seconds", "Hub commit to local apply of the last pulled change from elsewhere", Double(status.pullLagMillis ?? 0) / 1000)
+        for feed in status.feeds ?? [] {
+            let feedLabels = [("feed", feed.garrison)]
+            func feedGauge(_ name: String, _ help: String, _ value: Double) {
+                registry.makeGauge(
+                    descriptor: MetricNameDescriptor(namespace: "garrison", subsystem: "national", metricName: name, unitName: "", helpText: help),
+                    labels: feedLabels
+                ).set(value)
+            }
+            feedGauge("feed_lag_seconds", "Hub commit to national apply of the last change of the garrison's feed (-1: none yet)", feed.lagMillis.map { Double($0) / 1000 } ?? -1)
+            feedGauge("feed_cursor", "Last position of the garrison's feed applied here", Double(feed.cursor))
+            feedGauge("feed_behind", "Feed entries at the hub not yet applied here, as of the last pull", Double(max(0, (feed.hubHead ?? feed.cursor) - feed.cursor)))
+            feedGauge("feed_caught_up", "1 when the last pull of the garrison's feed reached its head", feed.caughtUp ? 1 : 0)
+        }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer

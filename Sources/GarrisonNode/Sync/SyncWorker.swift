@@ -27,6 +27,8 @@ public final class SyncWorker: Service, Sendable {
     /// What the worker measured, beside the machine's own status.
     struct SyncFigures {
         var lastLagMillis: Int64?
+        /// The national node: the last hub-commit-to-apply delay of each followed garrison's feed.
+        var lagByFeed: [GarrisonCode: Int64] = [:]
         var pulledEntries = 0
         var pushedChanges = 0
         var conflicts = 0
@@ -202,7 +204,10 @@ public final class SyncWorker: Service, Sendable {
         do {
             let report = try store.perform(effects, checkpoint: checkpoint, feed: lane.feed, nowMillis: nowMillis)
             figures.withLock { figures in
-                if let lag = report.lagMillis.last { figures.lastLagMillis = lag }
+                if let lag = report.lagMillis.last {
+                    figures.lastLagMillis = lag
+                    if let feed = lane.feed { figures.lagByFeed[feed] = lag }
+                }
                 figures.conflicts += report.conflicts
             }
             if let seq = report.queuedThrough { main.machine.withLock { $0.enqueued(through: seq) } }
