@@ -67,6 +67,11 @@ public final class HubClient: Sendable {
         return try await decode(PullPage.self, send(.GET, path))
     }
 
+    /// `GET /v1/sync/garrisons`: every garrison's rollout phase.
+    public func garrisons() async throws -> [GarrisonPhase] {
+        try await decode([GarrisonPhase].self, send(.GET, "/v1/sync/garrisons"))
+    }
+
     /// `GET /v1/sync/snapshot`.
     public func snapshot(after: String = "", limit: Int = 500, garrison: GarrisonCode? = nil) async throws -> SnapshotPage {
         var path = "/v1/sync/snapshot?limit=\(limit)&after=\(after.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"

@@ -120,4 +120,68 @@ struct NationalNodeTests {
         for node in [node20, node14, national] { await node.stop() }
         await hub.stop()
     }
+
+    @Test("national statistics match counts made from the raw reports; the pilot garrison is flagged and left out of the public variant")
+    func statistics() async throws {
+        let pki = try TestPKI()
+        let hub = try await TestHub.start(pki: pki)
+        try hub.sql("UPDATE garrisons SET phase = 'pilot' WHERE code = '22'")
+        let node20 = try await TestNode.start(pki: pki, hubURL: hub.baseURL, garrison: "20")
+        let node22 = try await TestNode.start(pki: pki, hubURL: hub.baseURL, garrison: "22")
+        var made: [(node: TestNode, id: String)] = []
+        for index in 0..<12 {
+            let (node, counties) = index % 3 == 2 ? (node22, ["2261", "2201"]) : (node20, ["2061", "2002", "2010"])
+            let id = try await node.api.create(token: node.coordinator, county: counties[index % counties.count], category: [7, 3, 12][index % 3])
+            made.append((node, id))
+            if index % 2 == 0 {
+                try await node.api.write("/v1/reports/\(id)/card", token: node.coordinator, ["findings": "na miejscu"])
+                let outcome = index % 4 == 0 ? "Potwierdzone" : "Niepotwierdzone"
+                try await node.api.write("/v1/reports/\(id)/status", token: node.coordinator, ["status": outcome])
+            }
+        }
+        let national = try await TestNode.start(
+            pki: pki, hubURL: hub.baseURL, extra: ["node.role": "national", "national.garrisons": "20,22"])
+        try await TestNode.eventually("the national node has every report in its final state") {
+            for (node, id) in made where try national.store.report(id) != node.store.report(id) { return false }
+            return try national.store.phases()["22"]?.phase == .pilot
+        }
+        // Expected figures straight from the garrisons' own stores.
+        let raw = try made.map { try #require(try $0.node.store.report($0.id)) }
+        func count<Key: Hashable>(_ key: (ReportState) -> Key?) -> [Key: Int] {
+            raw.reduce(into: [:]) { counts, state in if let key = key(state) { counts[key, default: 0] += 1 } }
+        }
+        let full = try await national.api.send(.GET, "/v1/stats", token: national.coordinator).json()
+        #expect(full["reports"] as? Int == 12)
+        func keyed(_ section: String) -> [String: Int] {
+            ((full[section] as? [[String: Any]]) ?? []).reduce(into: [:]) { $0[$1["key"] as! String] = $1["reports"] as? Int }
+        }
+        #expect(keyed("by_category") == count { $0[.category]?.intValue.map(String.init) })
+        #expect(keyed("by_county") == count { $0[.county]?.stringValue })
+        #expect(keyed("by_status") == count { $0.status?.status.rawValue })
+        let decided = raw.filter { $0.status?.status.isVerified == true }
+        let confirmed = decided.filter { $0.status?.status.isConfirmed == true }
+        #expect(full["confirmed_share"] as? Double == Double(confirmed.count) / Double(decided.count))
+        let garrisons = try #require(full["garrisons"] as? [[String: Any]])
+        let pilot = try #require(garrisons.first { $0["garrison"] as? String == "22" })
+        #expect(pilot["pilot"] as? Bool == true && pilot["reports"] as? Int == count { $0.garrison?.rawValue }["22"])
+        let read20 = try #require(garrisons.first { $0["garrison"] as? String == "20" }?["read"] as? [String: Any])
+        #expect(read20["measured"] as? Int == raw.filter { $0.garrison == "20" && $0[.readAt] != nil }.count)
+        #expect(read20["on_time_share"] as? Double == 1.0, "every report read so far was read at once")
+
+        let open = try await national.api.send(.GET, "/v1/public/stats", token: nil).json()
+        #expect(open["public"] as? Bool == true)
+        #expect(open["excluded_garrisons"] as? [String] == ["22"])
+        #expect(open["reports"] as? Int == count { $0.garrison?.rawValue }["20"])
+        #expect(((open["garrisons"] as? [[String: Any]]) ?? []).allSatisfy { $0["garrison"] as? String != "22" })
+
+        let csv = try await national.api.send(.GET, "/v1/stats?format=csv&period=day", token: national.coordinator)
+        #expect(csv.contentType?.hasPrefix("text/csv") == true)
+        let lines = String(decoding: csv.body, as: UTF8.self).split(separator: "\r\n")
+        #expect(lines.first?.hasPrefix("section,garrison,key") == true)
+        #expect(lines.contains { $0.hasPrefix("garrison,22,22,,pilot,yes,") })
+        #expect(try await national.api.send(.GET, "/v1/stats?period=year", token: national.coordinator).code == "invalid_parameter")
+        #expect(try await national.api.send(.GET, "/v1/stats", token: nil).status == 401)
+        for node in [node20, node22, national] { await node.stop() }
+        await hub.stop()
+    }
 }

@@ -20,6 +20,12 @@ struct SyncRoutes {
         router.get("/v1/sync/snapshot") { request, context in
             try await answering(context) { try await snapshot(request, context) }
         }
+        router.get("/v1/sync/garrisons") { _, context in
+            try await answering(context) {
+                _ = try await principal(context)
+                return try .json(try await store.garrisonPhases())
+            }
+        }
     }
 
     /// The syncing principal of the request: a node or the national node.

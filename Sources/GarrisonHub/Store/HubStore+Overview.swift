@@ -53,4 +53,17 @@ extension HubStore {
             return result
         }
     }
+
+    /// Every garrison's rollout phase (`GET /v1/sync/garrisons`, for nodes and the national node).
+    public func garrisonPhases() async throws -> [GarrisonPhase] {
+        try await transaction(as: .all) { connection in
+            let rows = try await connection.query("SELECT code, name, wave, phase FROM garrisons ORDER BY code", logger: self.logger)
+            var result: [GarrisonPhase] = []
+            for try await (code, name, wave, phase) in rows.decode((String, String, Int, String).self) {
+                guard let phase = RolloutPhase(rawValue: phase) else { continue }
+                result.append(GarrisonPhase(garrison: GarrisonCode(rawValue: code), name: name, wave: wave, phase: phase))
+            }
+            return result
+        }
+    }
 }

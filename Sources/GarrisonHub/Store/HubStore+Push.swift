@@ -84,7 +84,7 @@ extension HubStore {
                     "node_id_taken", "node id \(principal.site) is registered as \(role) of \"\(registeredGarrison)\"")
             }
             if principal.role == .node {
-                guard let phase = phase.flatMap(GarrisonPhase.init(rawValue:)) else {
+                guard let phase = phase.flatMap(RolloutPhase.init(rawValue:)) else {
                     throw Problem.notFound("unknown_garrison", "garrison \(garrison) does not exist")
                 }
                 guard phase.syncs else { throw Problem.phaseRefusal(principal.garrison!, phase) }
@@ -127,7 +127,7 @@ extension HubStore {
 
 extension Problem {
     /// A garrison not in `pilot` or `live` may not sync; the message names its phase (DESIGN §7).
-    static func phaseRefusal(_ garrison: GarrisonCode, _ phase: GarrisonPhase) -> Problem {
+    static func phaseRefusal(_ garrison: GarrisonCode, _ phase: RolloutPhase) -> Problem {
         let why = phase == .planned
             ? "is planned and not yet enrolled in the rollout" : "is suspended by the administrators"
         return Problem.forbidden("garrison_\(phase.rawValue)", "garrison \(garrison) \(why) (phase \(phase.rawValue)); sync is refused")

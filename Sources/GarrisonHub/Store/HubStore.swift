@@ -104,14 +104,6 @@ public final class HubStore: Sendable {
     }
 }
 
-/// A garrison's lifecycle phase (DESIGN §7).
-public enum GarrisonPhase: String, Codable, Sendable, CaseIterable {
-    case planned, pilot, live, suspended
-
-    /// Whether the garrison's node may sync.
-    public var syncs: Bool { self == .pilot || self == .live }
-}
-
 /// A store failure that is not a database error: configuration, or a state the caller must be told about.
 public struct HubStoreError: Error, CustomStringConvertible, Sendable {
     public let description: String

@@ -68,6 +68,15 @@ struct LocalAPI: Sendable {
                 return try Response.json(["rejections": try store.rejections()])
             }
         }
+        router.get("v1/stats") { request, context in
+            try await answering(context) {
+                _ = try authenticate(request)
+                return try statistics(request, publicOnly: false)
+            }
+        }
+        router.get("v1/public/stats") { request, context in
+            try await answering(context) { try statistics(request, publicOnly: true) }
+        }
         router.get("v1/status") { _, context in
             try await answering(context) { try Response.json(try node.statusView()) }
         }
@@ -108,6 +117,34 @@ struct LocalAPI: Sendable {
         var response = try Response.json(ReportView(write.state, nowMillis: node.clock()), status: status)
         response.headers[.location] = "/v1/reports/\(write.state.reportID)"
         return response
+    }
+
+    /// `GET /v1/stats` (staff) and `/v1/public/stats` (no token; live garrisons only, hidden reports left out):
+    /// `from`, `to` (ms; the last 365 days by default), `period=day|week|month`, `format=json|csv`.
+    private func statistics(_ request: Request, publicOnly: Bool) throws -> Response {
+        let now = node.clock()
+        let to = try request.integer("to", default: now + 1, in: 1...Int64.max)
+        let from = try request.integer("from", default: to - 365 * 86_400_000, in: 0...(to - 1))
+        guard let period = StatisticsQuery.Period(rawValue: request.text("period") ?? "month") else {
+            throw Problem.badRequest("invalid_parameter", "period is day, week or month")
+        }
+        var statistics = try store.statistics(
+            StatisticsQuery(fromMillis: from, toMillis: to, period: period, publicOnly: publicOnly), nowMillis: now)
+        let lags = node.worker?.measured.lagByFeed ?? [:]
+        for index in statistics.garrisons.indices {
+            statistics.garrisons[index].lagMillis = lags[GarrisonCode(rawValue: statistics.garrisons[index].garrison)]
+        }
+        switch request.text("format") ?? "json" {
+        case "json":
+            return try Response.json(statistics)
+        case "csv":
+            var response = Response.jsonBytes(Array(StatisticsCSV.render(statistics).utf8))
+            response.headers[.contentType] = "text/csv; charset=utf-8"
+            response.headers[.contentDisposition] = "attachment; filename=\"garrison-statistics.csv\""
+            return response
+        default:
+            throw Problem.badRequest("invalid_parameter", "format is json or csv")
+        }
     }
 
     private func authenticate(_ request: Request) throws -> UnitPrincipal {

@@ -109,6 +109,15 @@ enum NodeSchema {
                 ALTER TABLE report ADD COLUMN lon REAL;
                 ALTER TABLE report ADD COLUMN duplicate_of TEXT;
                 CREATE INDEX report_by_category_created ON report (category, created_at);
+
+                -- Garrisons' rollout phases as last read from the hub: pilot garrisons stay out of public figures.
+                CREATE TABLE garrison_phase (
+                    garrison TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    wave INTEGER NOT NULL,
+                    phase TEXT NOT NULL,
+                    read_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
                 """)
         }
         return migrator

@@ -77,9 +77,11 @@ public final class SyncWorker: Service, Sendable {
     public func run() async throws {
         logger.info("sync starting", metadata: ["checkpoint": "\(main.machine.withLock { $0.checkpoint })"])
         let lanes = pullLanes
+        let national = pullLanes.contains { $0.feed != nil }
         let pull = Task {
             await withTaskGroup(of: Void.self) { group in
                 for lane in lanes { group.addTask { await self.pullLane(lane) } }
+                if national { group.addTask { await self.phaseLane() } }
             }
         }
         await withGracefulShutdownHandler {
@@ -183,6 +185,21 @@ public final class SyncWorker: Service, Sendable {
         let now = clock()
         figures.withLock { $0.pulledEntries += page.entries.count }
         record(lane, now) { $0.pullSucceeded(page, nowMillis: now) }
+    }
+
+    /// The national node reads the garrisons' rollout phases from the hub at start and every minute (pilot
+    /// garrisons stay out of public statistics).
+    private func phaseLane() async {
+        while !Task.isCancelled {
+            do {
+                try store.savePhases(try await client.garrisons(), nowMillis: clock())
+                try? await Task.sleep(for: .seconds(60))
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("reading the garrisons' phases failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
     }
 
     /// Feeds an answer to a lane's machine and stores the effects with the checkpoint it leaves, one answer at a
