@@ -21,14 +21,12 @@ struct NodeOptions: ParsableArguments {
     @Option(help: "The node's YAML configuration (keys documented in Config/node.yaml; GARRISON_<KEY> overrides any).")
     var config: String = "Config/node.yaml"
 
-    @Option(help: "node (a garrison's node) or national (the national node); overrides node.role.")
-    var role: String?
-
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
-    /// Reads the configuration; a missing or invalid key ends the process with EX_CONFIG (78) and its name.
-    func load() throws -> NodeConfiguration {
+    /// Reads the configuration (`role` overriding `node.role`); a missing or invalid key ends the process with
+    /// EX_CONFIG (78) and its name.
+    func load(role: String? = nil) throws -> NodeConfiguration {
         var environment = ProcessInfo.processInfo.environment
         if let role { environment[ConfigReader.environmentName(for: "node.role")] = role }
         do {
@@ -78,8 +76,11 @@ struct NodeServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: NodeOptions
 
+    @Option(help: "node (a garrison's node) or national (the national node); overrides node.role.")
+    var role: String?
+
     func run() async throws {
-        let configuration = try options.load()
+        let configuration = try options.load(role: role)
         let logger = options.logger()
         do {
             try await buildNode(configuration: configuration, logger: logger).run(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -15,6 +15,8 @@ import Testing
         #expect(run.stderr.contains("node.garrison") && run.stderr.contains("\"21\""), "\(run.stderr)")
         let plain = try CLI.run("garrison", ["node", "--config", file.path], environment: ["GARRISON_NODE_GARRISON": "20", "GARRISON_HUB_URL": "http://hub"])
         #expect(plain.status == 78 && plain.stderr.contains("hub.url") && plain.stderr.contains("GARRISON_HUB_URL"), "\(plain.stderr)")
+        let role = try CLI.run("garrison", ["node", "--role", "regional", "--config", file.path])
+        #expect(role.status == 78 && role.stderr.contains("node.role"), "\(role.stderr)")
     }
 
     @Test("token issue prints the token once; list shows no secret; revoke refuses an unknown id with exit 3")
