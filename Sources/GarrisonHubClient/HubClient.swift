@@ -72,6 +72,16 @@ public final class HubClient: Sendable {
         try await decode([GarrisonPhase].self, send(.GET, "/v1/sync/garrisons"))
     }
 
+    /// `GET /v1/sync/catalogue`: every category catalogue version.
+    public func catalogues() async throws -> [CategoryCatalogue] {
+        try await decode([CategoryCatalogue].self, send(.GET, "/v1/sync/catalogue"))
+    }
+
+    /// `POST /v1/sync/catalogue`: publishes the next catalogue version (the national role).
+    public func publish(_ catalogue: CategoryCatalogue) async throws {
+        _ = try await send(.POST, "/v1/sync/catalogue", json: catalogue)
+    }
+
     /// `GET /v1/sync/snapshot`.
     public func snapshot(after: String = "", limit: Int = 500, garrison: GarrisonCode? = nil) async throws -> SnapshotPage {
         var path = "/v1/sync/snapshot?limit=\(limit)&after=\(after.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"

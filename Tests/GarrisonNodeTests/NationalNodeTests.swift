@@ -184,4 +184,43 @@ struct NationalNodeTests {
         for node in [node20, node22, national] { await node.stop() }
         await hub.stop()
     }
+
+    @Test("a catalogue version published by the national role reaches the hub and every node; reports keep theirs")
+    func catalogue() async throws {
+        let pki = try TestPKI()
+        let hub = try await TestHub.start(pki: pki)
+        let node20 = try await TestNode.start(pki: pki, hubURL: hub.baseURL, garrison: "20")
+        let national = try await TestNode.start(
+            pki: pki, hubURL: hub.baseURL, extra: ["node.role": "national", "national.garrisons": "20"])
+        let before = try await node20.api.create(token: node20.coordinator, county: "2061", category: 7)
+        let unknown = try await node20.api.send(.POST, "/v1/reports", token: node20.coordinator, json: [
+            "county": "2061", "category": 25, "description": "Hulajnogi na chodniku", "pillar": "direct_contact",
+        ])
+        #expect(unknown.status == 422 && unknown.code == "unknown_category")
+
+        var categories = CategoryCatalogue.standard.categories.map { category -> [String: Any] in
+            ["id": category.id, "name": category.name, "visibility": category.visibility.rawValue, "active": category.active]
+        }
+        let removal = try await national.api.send(.POST, "/v1/catalogue", token: national.coordinator, json: ["categories": Array(categories.dropFirst())])
+        #expect(removal.status == 422 && removal.code == "category_removed", "a category is retired, never removed")
+        categories.append(["id": 25, "name": "Niebezpieczne hulajnogi elektryczne", "visibility": "always", "active": true])
+        let published = try await national.api.write("/v1/catalogue", token: national.coordinator, ["categories": categories], expect: 201)
+        #expect(published["version"] as? Int == 2)
+        let atHub = try await hub.withClient(pki.node("20")) { try await $0.catalogues() }
+        #expect(atHub.map(\.version) == [1, 2] && atHub[1].category(25)?.name == "Niebezpieczne hulajnogi elektryczne")
+        #expect(try await node20.api.send(.POST, "/v1/catalogue", token: node20.coordinator, json: ["categories": categories]).code == "national_only")
+
+        try await TestNode.eventually("node 20 adopts version 2") { node20.store.latestCatalogue.version == 2 }
+        let after = try await node20.api.write("/v1/reports", token: node20.coordinator, [
+            "county": "2061", "category": 25, "description": "Hulajnogi na chodniku", "pillar": "direct_contact",
+        ], expect: 201)
+        #expect(after["category_version"] as? Int == 2)
+        let id = try #require(after["id"] as? String)
+        try await TestNode.eventually("the new report reaches the national node") { try national.store.report(id) != nil }
+        #expect(try national.store.report(before)?[.categoryVersion] == .int(1), "a report keeps the version it was made under")
+        #expect((try await node20.api.status()["rejections"] as? Int) == 0)
+        #expect(try await hub.count("SELECT count(*) FROM quarantine") == 0)
+        for node in [node20, national] { await node.stop() }
+        await hub.stop()
+    }
 }

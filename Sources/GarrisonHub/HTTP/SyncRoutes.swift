@@ -20,6 +20,26 @@ struct SyncRoutes {
         router.get("/v1/sync/snapshot") { request, context in
             try await answering(context) { try await snapshot(request, context) }
         }
+        router.get("/v1/sync/catalogue") { _, context in
+            try await answering(context) {
+                _ = try await principal(context)
+                return try .json(try await store.catalogues())
+            }
+        }
+        router.post("/v1/sync/catalogue") { request, context in
+            try await answering(context) {
+                let principal = try await principal(context)
+                guard principal.role == .national else {
+                    throw Problem.forbidden("wrong_role", "only the national role publishes the category catalogue")
+                }
+                let catalogue = try await request.decodeJSON(CategoryCatalogue.self, limit: configuration.maxBodyBytes)
+                try await store.publish(catalogue)
+                context.logger.notice("category catalogue published", metadata: [
+                    "version": "\(catalogue.version)", "by": "\(principal)", "categories": "\(catalogue.categories.count)",
+                ])
+                return try .json(catalogue, status: .created)
+            }
+        }
         router.get("/v1/sync/garrisons") { _, context in
             try await answering(context) {
                 _ = try await principal(context)

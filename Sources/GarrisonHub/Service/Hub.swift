@@ -81,8 +81,11 @@ public struct Hub: Sendable {
                     description: "the database schema is at version \(version), this hub needs \(Migration.latestVersion): "
                         + "run `garrison hub migrate --config …` or set database.migrate: true")
             }
+            let catalogues = try await store.loadCatalogues()
             let identity = try await store.refreshIdentity()
-            logger.info("hub ready", metadata: ["identity": "\(identity)", "schema": "\(version)"])
+            logger.info("hub ready", metadata: [
+                "identity": "\(identity)", "schema": "\(version)", "catalogue": "\(catalogues.last?.version ?? 0)",
+            ])
         }
         let serviceGroup = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))

@@ -24,7 +24,8 @@ public enum Tenant: Hashable, Sendable, CustomStringConvertible {
 /// The hub's PostgreSQL store: every query the daemon runs, as the application role, tenant per transaction.
 public final class HubStore: Sendable {
     let client: PostgresClient
-    let applier: BatchApplier
+    /// The batch planner; replaced when a new catalogue version is published (its validator knows every version).
+    private let currentApplier: Mutex<BatchApplier>
     let logger: Logger
     private let cachedIdentity = Mutex<HubIdentity?>(nil)
     /// The hub's own clock, for the writes it makes itself (an administrator's override).
@@ -32,9 +33,20 @@ public final class HubStore: Sendable {
 
     public init(client: PostgresClient, applier: BatchApplier = BatchApplier(), logger: Logger) {
         self.client = client
-        self.applier = applier
+        self.currentApplier = Mutex(applier)
         self.logger = logger
         self.clock = Mutex(HybridClock(site: applier.hubSite))
+    }
+
+    /// The planner with the catalogues known now.
+    var applier: BatchApplier { currentApplier.withLock { $0 } }
+
+    /// Makes the planner validate against these catalogue versions.
+    func adopt(_ catalogues: [CategoryCatalogue]) {
+        currentApplier.withLock { applier in
+            applier = BatchApplier(
+                validator: ChangeValidator(registry: applier.validator.registry, catalogues: catalogues), hubSite: applier.hubSite)
+        }
     }
 
     /// Runs `body` in one transaction as `tenant`, with `synchronous_commit = on` so that a commit is durable

@@ -1,6 +1,7 @@
 import Foundation
 import GarrisonCore
 import GarrisonHTTP
+import GarrisonHubClient
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -56,6 +57,19 @@ struct LocalAPI: Sendable {
         action(reports, "duplicate", DuplicateRequest.self) { id, body, user in try node.nationalDesk.linkDuplicate(id, of: body.of, by: user) }
         action(reports, "hidden", HiddenRequest.self) { id, body, user in try node.nationalDesk.hide(id, body.hidden, by: user) }
 
+        router.get("v1/catalogue") { request, context in
+            try await answering(context) {
+                _ = try authenticate(request)
+                return try Response.json(store.latestCatalogue)
+            }
+        }
+        router.post("v1/catalogue") { request, context in
+            try await answering(context) {
+                let user = try authenticate(request)
+                let body = try await request.decodeJSON(PublishCatalogueRequest.self, limit: node.configuration.maxBodyBytes)
+                return try await publish(body, by: user, context)
+            }
+        }
         router.get("v1/conflicts") { request, context in
             try await answering(context) {
                 _ = try authenticate(request)
@@ -117,6 +131,33 @@ struct LocalAPI: Sendable {
         var response = try Response.json(ReportView(write.state, nowMillis: node.clock()), status: status)
         response.headers[.location] = "/v1/reports/\(write.state.reportID)"
         return response
+    }
+
+    /// Publishes the next catalogue version through the hub (the hub must be reachable: a catalogue is one
+    /// national decision, not an offline write), then adopts every version the hub holds.
+    private func publish(_ body: PublishCatalogueRequest, by user: UnitPrincipal, _ context: BasicRequestContext) async throws -> Response {
+        guard user.role == .national, store.principal.role == .national, let client = node.client else {
+            throw Problem.forbidden("national_only", "only national HQ staff at the national node publish the catalogue")
+        }
+        let catalogue: CategoryCatalogue
+        do {
+            catalogue = try CategoryCatalogue(version: store.latestCatalogue.version + 1, categories: body.categories)
+        } catch {
+            throw Problem(.unprocessableContent, code: error.code, detail: error.message)
+        }
+        do {
+            try await client.publish(catalogue)
+            try store.adopt(try await client.catalogues())
+        } catch let error as HubClientError {
+            throw Problem(HTTPResponse.Status(code: error.status), code: error.code, detail: "the hub refused: \(error.detail)")
+        } catch let error as Problem {
+            throw error
+        } catch {
+            context.logger.warning("publishing the catalogue failed", metadata: ["error": "\(error)"])
+            throw Problem(.serviceUnavailable, code: "hub_unreachable", detail: "the hub could not be reached; publish again later")
+        }
+        context.logger.notice("category catalogue published", metadata: ["version": "\(catalogue.version)", "by": "\(user.author)"])
+        return try Response.json(catalogue, status: .created)
     }
 
     /// `GET /v1/stats` (staff) and `/v1/public/stats` (no token; live garrisons only, hidden reports left out):

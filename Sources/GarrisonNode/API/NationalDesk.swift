@@ -62,6 +62,12 @@ struct NationalDesk: Sendable {
     }
 }
 
+/// `POST /v1/catalogue`: the categories of the next catalogue version (every earlier category still listed;
+/// retire one with `"active": false`).
+struct PublishCatalogueRequest: Decodable {
+    var categories: [Category]
+}
+
 /// `POST /v1/reports/{id}/reassign`.
 struct ReassignRequest: Decodable {
     var garrison: String

@@ -39,6 +39,7 @@ struct UnitDesk: Sendable {
         let report = ReportWriter.NewReport(
             id: id, garrison: garrison, county: county,
             location: request.location.map { Coordinate(latitude: $0.lat, longitude: $0.lon) }, category: request.category,
+            categoryVersion: store.latestCatalogue.version,
             description: request.description, pillar: pillar, eventAtMillis: request.eventAt,
             timeOfDay: request.timeOfDay.flatMap(TimeOfDay.init(rawValue:)), daysOfWeek: request.daysOfWeek ?? [],
             unit: request.unit)

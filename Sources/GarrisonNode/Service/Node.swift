@@ -63,7 +63,7 @@ public final class Node: Sendable {
             self.client = client
             worker = try SyncWorker(
                 store: store, client: client, settings: configuration.sync,
-                feeds: configuration.role == .national ? configuration.feeds : nil,
+                feeds: configuration.role == .national ? configuration.feeds : nil, referenceRefresh: configuration.referenceRefresh,
                 logger: logger.with("garrison", configuration.garrison?.rawValue ?? "national"), clock: clock)
         } else {
             client = nil

@@ -21,6 +21,8 @@ import GarrisonCore
 ///   `sync.backoff_base_ms` (500), `sync.backoff_ceiling_ms` (60,000), `sync.refused_backoff_base_ms` (5,000),
 ///   `sync.refused_backoff_ceiling_ms` (300,000), `sync.pushes_in_flight` (2: the next batch is sent while the hub
 ///   applies one).
+/// - `sync.reference_refresh_seconds` (60): how often the category catalogue versions (and, at the national node,
+///   the garrisons' rollout phases) are read from the hub.
 /// - `sync.enabled` (true): false keeps the node working offline only (units' writes queue up).
 public struct NodeConfiguration: Sendable {
     /// `.node` or `.national`.
@@ -44,6 +46,8 @@ public struct NodeConfiguration: Sendable {
     public var maxBodyBytes: Int
     public var sync: SyncSettings
     public var syncEnabled: Bool
+    /// How often the catalogue versions (and, national, the garrisons' phases) are read from the hub.
+    public var referenceRefresh: Duration
 
     /// Reads every key, failing on the first missing or invalid one with a message naming it.
     public init(reader: ConfigReader) throws(ConfigError) {
@@ -121,5 +125,6 @@ public struct NodeConfiguration: Sendable {
             refusedBackoff: Backoff(baseMillis: Int64(refusedBase), ceilingMillis: Int64(refusedCeiling)),
             pushesInFlight: try reader.int("sync.pushes_in_flight", default: 2, in: 1...4))
         syncEnabled = try reader.bool("sync.enabled", default: true)
+        referenceRefresh = .seconds(try reader.int("sync.reference_refresh_seconds", default: 60, in: 1...86_400))
     }
 }

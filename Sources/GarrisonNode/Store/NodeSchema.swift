@@ -110,6 +110,12 @@ enum NodeSchema {
                 ALTER TABLE report ADD COLUMN duplicate_of TEXT;
                 CREATE INDEX report_by_category_created ON report (category, created_at);
 
+                -- Category catalogue versions the national role published, as read from the hub (version 1 is built in).
+                CREATE TABLE catalogue (
+                    version INTEGER PRIMARY KEY,
+                    json TEXT NOT NULL
+                );
+
                 -- Garrisons' rollout phases as last read from the hub: pilot garrisons stay out of public figures.
                 CREATE TABLE garrison_phase (
                     garrison TEXT PRIMARY KEY,

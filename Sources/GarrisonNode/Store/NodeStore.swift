@@ -11,7 +11,8 @@ public final class NodeStore: Sendable {
     /// Who this node is at the hub (from its certificate): the garrison it serves and its HLC site.
     public let principal: Principal
     let pool: DatabasePool
-    let validator: ChangeValidator
+    /// Validates local changes as the hub will; replaced when a new catalogue version arrives.
+    private let currentValidator: Mutex<ChangeValidator>
     /// The node's clock and change maker; used only inside write transactions, which SQLite serialises.
     let writer: Mutex<ReportWriter>
     let cache = StateCache()
@@ -23,7 +24,7 @@ public final class NodeStore: Sendable {
         path: String, principal: Principal, validator: ChangeValidator = ChangeValidator(), duplicateRule: DuplicateRule? = nil
     ) throws {
         self.principal = principal
-        self.validator = validator
+        self.currentValidator = Mutex(validator)
         self.duplicateRule = principal.role == .national ? duplicateRule : nil
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -37,6 +38,9 @@ public final class NodeStore: Sendable {
         // power loss, and a write acknowledged to a unit must survive that. Only the writer connection writes.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try NodeSchema.migrator.migrate(pool)
+        let stored = try pool.read { db in try String.fetchAll(db, sql: "SELECT json FROM catalogue ORDER BY version") }
+        let decoder = JSONDecoder()
+        let catalogues = try stored.map { try decoder.decode(CategoryCatalogue.self, from: Data($0.utf8)) }
         var clock = HybridClock(site: principal.site)
         if let text = try pool.read({ db in try String.fetchOne(db, sql: "SELECT clock FROM sync_state") }),
             let last = HLC(text)
@@ -45,6 +49,36 @@ public final class NodeStore: Sendable {
             clock.observe(HLC(wallMillis: last.wallMillis, counter: last.counter, site: principal.site), physicalMillis: 0)
         }
         writer = Mutex(ReportWriter(clock: clock))
+        if !catalogues.isEmpty { useCatalogues(catalogues) }
+    }
+
+    /// The rules local changes are checked with (the hub's own).
+    var validator: ChangeValidator { currentValidator.withLock { $0 } }
+
+    /// The newest category catalogue this node knows: new reports are made under it.
+    public var latestCatalogue: CategoryCatalogue {
+        currentValidator.withLock { $0.catalogues.values.max { $0.version < $1.version } } ?? .standard
+    }
+
+    /// Stores catalogue versions read from the hub and checks local changes against them from now on.
+    public func adopt(_ catalogues: [CategoryCatalogue]) throws {
+        let encoder = JSONEncoder()
+        try pool.write { db in
+            for catalogue in catalogues {
+                try db.execute(
+                    sql: "INSERT INTO catalogue (version, json) VALUES (?, ?) ON CONFLICT (version) DO NOTHING",
+                    arguments: [catalogue.version, String(decoding: try encoder.encode(catalogue), as: UTF8.self)])
+            }
+        }
+        useCatalogues(catalogues)
+    }
+
+    private func useCatalogues(_ catalogues: [CategoryCatalogue]) {
+        currentValidator.withLock { validator in
+            let known = Array(validator.catalogues.values) + catalogues
+            let byVersion = Dictionary(known.map { ($0.version, $0) }, uniquingKeysWith: { first, _ in first })
+            validator = ChangeValidator(registry: validator.registry, catalogues: Array(byVersion.values))
+        }
     }
 
     /// The `synchronous` setting of the writing connection (2 = FULL).

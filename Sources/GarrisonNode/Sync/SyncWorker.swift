@@ -14,6 +14,7 @@ public final class SyncWorker: Service, Sendable {
     let settings: SyncSettings
     let logger: Logger
     let clock: @Sendable () -> Int64
+    let referenceRefresh: Duration
     /// The push lane's machine; also the pull lane's for a garrison's node.
     private let main: SyncLane
     /// The lanes that pull: the main one for a garrison's node, one per followed garrison for the national node.
@@ -38,9 +39,10 @@ public final class SyncWorker: Service, Sendable {
     /// `feeds` nil: a garrison's node (one pull lane, its own garrison's feed). Otherwise the national node's
     /// garrisons, each pulled by a lane with its own machine and cursor.
     init(
-        store: NodeStore, client: HubClient, settings: SyncSettings, feeds: [GarrisonCode]?, logger: Logger,
-        clock: @escaping @Sendable () -> Int64
+        store: NodeStore, client: HubClient, settings: SyncSettings, feeds: [GarrisonCode]?,
+        referenceRefresh: Duration = .seconds(60), logger: Logger, clock: @escaping @Sendable () -> Int64
     ) throws {
+        self.referenceRefresh = referenceRefresh
         self.store = store
         self.client = client
         self.settings = settings
@@ -81,7 +83,7 @@ public final class SyncWorker: Service, Sendable {
         let pull = Task {
             await withTaskGroup(of: Void.self) { group in
                 for lane in lanes { group.addTask { await self.pullLane(lane) } }
-                if national { group.addTask { await self.phaseLane() } }
+                group.addTask { await self.referenceLane(phases: national) }
             }
         }
         await withGracefulShutdownHandler {
@@ -187,16 +189,22 @@ public final class SyncWorker: Service, Sendable {
         record(lane, now) { $0.pullSucceeded(page, nowMillis: now) }
     }
 
-    /// The national node reads the garrisons' rollout phases from the hub at start and every minute (pilot
-    /// garrisons stay out of public statistics).
-    private func phaseLane() async {
+    /// Reads what the hub publishes besides the feed, at start and every minute: the category catalogue versions
+    /// (every node adopts a new one) and, for the national node, the garrisons' rollout phases (pilot garrisons
+    /// stay out of public statistics).
+    private func referenceLane(phases: Bool) async {
         while !Task.isCancelled {
             do {
-                try store.savePhases(try await client.garrisons(), nowMillis: clock())
-                try? await Task.sleep(for: .seconds(60))
+                let catalogues = try await client.catalogues()
+                if (catalogues.last?.version ?? 0) > store.latestCatalogue.version {
+                    try store.adopt(catalogues)
+                    logger.notice("category catalogue adopted", metadata: ["version": "\(catalogues.last?.version ?? 0)"])
+                }
+                if phases { try store.savePhases(try await client.garrisons(), nowMillis: clock()) }
+                try? await Task.sleep(for: referenceRefresh)
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("reading the garrisons' phases failed; retrying", metadata: ["error": "\(error)"])
+                logger.warning("reading the catalogue or the garrisons' phases failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(5))
             }
         }

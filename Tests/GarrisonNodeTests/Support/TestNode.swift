@@ -34,7 +34,7 @@ final class TestNode: Sendable {
             "tls.key": directory.appendingPathComponent("\(name).key").path, "tls.ca": pki.caPath,
             "api.address": "127.0.0.1:0", "sync.backoff_base_ms": "50", "sync.backoff_ceiling_ms": "500",
             "sync.refused_backoff_base_ms": "100", "sync.refused_backoff_ceiling_ms": "500",
-            "sync.pull_wait_seconds": "2", "hub.request_timeout_seconds": "15",
+            "sync.pull_wait_seconds": "2", "hub.request_timeout_seconds": "15", "sync.reference_refresh_seconds": "1",
         ]
         values.merge(extra) { $1 }
         let configuration = try NodeConfiguration(reader: ConfigReader(values: values))
