@@ -58,6 +58,14 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
+        // The systemd notify protocol (READY, STATUS, WATCHDOG, STOPPING) spoken by the daemons themselves.
+        .target(
+            name: "GarrisonSystemd",
+            dependencies: [
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The hub daemon: PostgreSQL store, mutual-TLS sync API, admin API, operations endpoints.
         .target(
             name: "GarrisonHub",
@@ -66,6 +74,7 @@ let package = Package(
                 "GarrisonPKI",
                 "GarrisonConfig",
                 "GarrisonHTTP",
+                "GarrisonSystemd",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -101,6 +110,7 @@ let package = Package(
                 "GarrisonHTTP",
                 "GarrisonHubClient",
                 "GarrisonPKI",
+                "GarrisonSystemd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -194,6 +204,7 @@ let package = Package(
                 "GarrisonConfig",
                 "GarrisonMain",
                 "GarrisonSimulation",
+                "GarrisonSystemd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
+import GarrisonSystemd
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -87,8 +88,12 @@ public struct Hub: Sendable {
                 "identity": "\(identity)", "schema": "\(version)", "catalogue": "\(catalogues.last?.version ?? 0)",
             ])
         }
+        let systemd = SystemdService(
+            logger: logger, ready: { ports.values.withLock { $0["tls"] } != nil },
+            status: { "serving on port \(ports.values.withLock { $0["tls"] }.map(String.init) ?? "-")" },
+            healthy: { (try? await store.schemaVersion()) == Migration.latestVersion })
         let serviceGroup = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+            configuration: .init(services: [app, systemd], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
         group.value.withLock { $0 = serviceGroup }
         try await serviceGroup.run()
     }

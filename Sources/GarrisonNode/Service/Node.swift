@@ -8,6 +8,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOSSL
+import GarrisonSystemd
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -88,6 +89,14 @@ public final class Node: Sendable {
             logger: logger)
         var services: [any Service] = [app]
         if let worker { services.append(worker) }
+        services.append(SystemdService(
+            logger: logger, ready: { port.value.withLock { $0 } != nil },
+            status: { [self] in
+                guard let status = try? statusView() else { return "store unreadable" }
+                return "queue \(status.queueDepth), oldest unacknowledged \(Int(status.oldestUnackedAgeSeconds ?? 0)) s, "
+                    + "caught up \(status.caughtUp ? "yes" : "no"), lag \(status.pullLagMillis.map { "\($0) ms" } ?? "-")"
+            },
+            healthy: { [store] in (try? store.checkpoint()) != nil }))
         let serviceGroup = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
         group.withLock { $0 = serviceGroup }

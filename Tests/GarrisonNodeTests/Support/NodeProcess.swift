@@ -12,7 +12,7 @@ final class NodeProcess: Sendable {
     let port: Int
 
     /// Starts the node and waits until its local API answers.
-    init(config: String, port: Int, log: URL) async throws {
+    init(config: String, port: Int, log: URL, environment extra: [String: String] = [:]) async throws {
         self.port = port
         let executable = try Executables.url("garrison").path
         var actions = posix_spawn_file_actions_t()
@@ -24,8 +24,12 @@ final class NodeProcess: Sendable {
         let arguments: [String] = [executable, "node", "--config", config, "--log-level", "warning"]
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        for (key, value) in extra { variables[key] = value }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard spawned == 0 else { throw LocalAPIClient.Failure("cannot run \(executable): \(String(cString: strerror(spawned)))") }
         self.pid = pid
         let deadline = ContinuousClock.now + .seconds(60)
