@@ -24,22 +24,10 @@ struct HubOptions: ParsableArguments {
 
     /// Reads the configuration; a missing or invalid key ends the process with EX_CONFIG (78) and its name.
     func load() throws -> HubConfiguration {
-        do {
-            return try HubConfiguration(reader: ConfigReader(path: config))
-        } catch {
-            FileHandle.standardError.write(Data("garrison hub: configuration error: \(error)\n".utf8))
-            throw ExitCode(78)
-        }
+        try DaemonSupport.configuration("hub", path: config) { try HubConfiguration(reader: $0) }
     }
 
-    func logger() -> Logger {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
-        return Logger(label: "garrison.hub")
-    }
+    func logger() -> Logger { DaemonSupport.logger("garrison.hub", level: logLevel) }
 
     /// Loads the configuration and runs `body`; a failure is logged as critical and exits 1.
     func run(_ failure: String, _ body: (HubConfiguration, Logger) async throws -> Void) async throws {

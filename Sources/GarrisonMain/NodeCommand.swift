@@ -29,22 +29,10 @@ struct NodeOptions: ParsableArguments {
     func load(role: String? = nil) throws -> NodeConfiguration {
         var environment = ProcessInfo.processInfo.environment
         if let role { environment[ConfigReader.environmentName(for: "node.role")] = role }
-        do {
-            return try NodeConfiguration(reader: ConfigReader(path: config, environment: environment))
-        } catch {
-            FileHandle.standardError.write(Data("garrison node: configuration error: \(error)\n".utf8))
-            throw ExitCode(78)
-        }
+        return try DaemonSupport.configuration("node", path: config, environment: environment) { try NodeConfiguration(reader: $0) }
     }
 
-    func logger() -> Logger {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
-        return Logger(label: "garrison.node")
-    }
+    func logger() -> Logger { DaemonSupport.logger("garrison.node", level: logLevel) }
 
     /// The node's store alone (token commands run beside the daemon: SQLite in WAL mode allows it).
     func store() throws -> NodeStore {
