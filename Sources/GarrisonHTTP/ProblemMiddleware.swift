@@ -21,3 +21,23 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+extension Problem {
+    /// Runs a handler and turns every failure into problem+json: `Problem`s as they are, what `translate` knows
+    /// (a database outage into 503, say) as it says, anything else into a logged 500 that tells the caller
+    /// nothing internal.
+    public static func answering<Context: RequestContext>(
+        _ context: Context, service: String, translate: (any Error) -> Problem? = { _ in nil },
+        _ body: () async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await body()
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            if let problem = translate(error) { throw problem }
+            context.logger.error("internal failure", metadata: ["error": "\(String(reflecting: error))"])
+            throw Problem(.internalServerError, code: "internal_error", detail: "the \(service) failed to answer; see its log")
+        }
+    }
+}

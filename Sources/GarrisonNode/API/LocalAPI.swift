@@ -199,16 +199,9 @@ struct LocalAPI: Sendable {
         return unit
     }
 
-    /// Runs a handler: `Problem`s answer as they are; anything else is logged and answered 500 without internals.
+    /// Runs a handler: every failure answers problem+json, nothing internal in it.
     private func answering(_ context: BasicRequestContext, _ body: () async throws -> Response) async throws -> Response {
-        do {
-            return try await body()
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            context.logger.error("local API failure", metadata: ["error": "\(String(reflecting: error))"])
-            throw Problem(.internalServerError, code: "internal_error", detail: "the node failed to answer; see its log")
-        }
+        try await Problem.answering(context, service: "node", body)
     }
 }
 

@@ -2,16 +2,10 @@ import Foundation
 import GRDB
 import GarrisonCore
 
-/// A push body built from the queue: the stored change JSON is sent as it is, never decoded and re-encoded.
-public struct PushBody: Sendable {
-    public let json: Data
-    public let count: Int
-}
-
 extension NodeStore {
     /// The push of queued changes from `fromSeq`, at most `limit` of them, as the JSON body of
-    /// `POST /v1/sync/push`.
-    public func pushBody(fromSeq: Int64, limit: Int, rebase: Bool) throws -> PushBody {
+    /// `POST /v1/sync/push`: the stored change JSON is sent as it is, never decoded and re-encoded.
+    public func pushBody(fromSeq: Int64, limit: Int, rebase: Bool) throws -> Data {
         try pool.read { db in
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT seq, change FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?", arguments: [fromSeq, limit])
@@ -25,7 +19,7 @@ extension NodeStore {
                 count += 1
             }
             json.append(contentsOf: "]}".utf8)
-            return PushBody(json: json, count: count)
+            return json
         }
     }
 
@@ -35,7 +29,6 @@ extension NodeStore {
         public var resyncQueueHead: Int64?
         /// Pulled entries from other sites applied, with their hub-commit-to-apply delays in milliseconds.
         public var lagMillis: [Int64] = []
-        public var conflicts = 0
         /// Set when applying queued national writes of its own (cross-border duplicate links): the new queue head.
         public var queuedThrough: Int64?
     }
@@ -92,7 +85,6 @@ extension NodeStore {
             let current = try currentState(change.reportID, db)
             let outcome = MergeEngine.apply(change, to: current, nowMillis: nowMillis)
             for conflict in outcome.conflicts { try Self.record(conflict, db) }
-            report.conflicts += outcome.conflicts.count
             report.lagMillis.append(max(0, nowMillis - entry.committedAtMillis))
             guard outcome.changed else { continue }
             try store(outcome.state, nowMillis: nowMillis, db)

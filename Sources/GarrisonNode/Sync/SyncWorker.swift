@@ -30,10 +30,6 @@ public final class SyncWorker: Service, Sendable {
         var lastLagMillis: Int64?
         /// The national node: the last hub-commit-to-apply delay of each followed garrison's feed.
         var lagByFeed: [GarrisonCode: Int64] = [:]
-        var pulledEntries = 0
-        var pushedChanges = 0
-        var conflicts = 0
-        var storeFailures = 0
     }
 
     /// `feeds` nil: a garrison's node (one pull lane, its own garrison's feed). Otherwise the national node's
@@ -126,11 +122,9 @@ public final class SyncWorker: Service, Sendable {
     private func push(fromSeq: Int64, limit: Int, rebase: Bool) async {
         defer { wakeup.signal() }
         let ack: PushAck
-        let count: Int
         do {
             let body = try store.pushBody(fromSeq: fromSeq, limit: limit, rebase: rebase)
-            count = body.count
-            ack = try await client.push(rawBody: body.json)
+            ack = try await client.push(rawBody: body)
         } catch {
             if Task.isCancelled { return }
             let failure = Self.failure(error)
@@ -152,7 +146,6 @@ public final class SyncWorker: Service, Sendable {
             main.machine.withLock { $0.pushFailed(.refused(reason), fromSeq: fromSeq, nowMillis: now) }
             return
         }
-        figures.withLock { $0.pushedChanges += count }
         if !ack.rejections.isEmpty {
             logger.warning("hub refused changes", metadata: ["count": "\(ack.rejections.count)", "first": "\(ack.rejections[0].reason)"])
         }
@@ -185,7 +178,6 @@ public final class SyncWorker: Service, Sendable {
             return
         }
         let now = clock()
-        figures.withLock { $0.pulledEntries += page.entries.count }
         record(lane, now) { $0.pullSucceeded(page, nowMillis: now) }
     }
 
@@ -233,7 +225,6 @@ public final class SyncWorker: Service, Sendable {
                     figures.lastLagMillis = lag
                     if let feed = lane.feed { figures.lagByFeed[feed] = lag }
                 }
-                figures.conflicts += report.conflicts
             }
             if let seq = report.queuedThrough { main.machine.withLock { $0.enqueued(through: seq) } }
             if let head = report.resyncQueueHead {
@@ -252,7 +243,6 @@ public final class SyncWorker: Service, Sendable {
                 }
             }
         } catch {
-            figures.withLock { $0.storeFailures += 1 }
             logger.error("storing sync progress failed; resuming from the stored checkpoint", metadata: ["error": "\(error)"])
             if let stored = try? (lane.feed.map(store.feedCheckpoint) ?? store.checkpoint()) {
                 lane.machine.withLock { $0 = NodeSyncMachine(settings: settings, checkpoint: stored, random: SystemRandomNumberGenerator()) }
