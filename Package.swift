@@ -77,6 +77,8 @@ let package = Package(
                 "GarrisonSystemd",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -128,6 +130,8 @@ let package = Package(
                 "GarrisonCore",
                 "GarrisonSimulation",
                 "GarrisonHub",
+                "GarrisonHubClient",
+                "GarrisonPKI",
                 "GarrisonNode",
                 "GarrisonConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -137,6 +141,9 @@ let package = Package(
             name: "GarrisonCtl",
             dependencies: [
                 "GarrisonCore",
+                "GarrisonHub",
+                "GarrisonHubClient",
+                "GarrisonPKI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -12,10 +12,11 @@ extension Response {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// A JSON answer encoding `value` (snake_case keys come from each type's coding keys).
+    /// A JSON answer encoding `value` (snake_case keys come from each type's coding keys; dates as ISO 8601).
     public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .iso8601
         return jsonBytes(try encoder.encode(value), status: status)
     }
 }

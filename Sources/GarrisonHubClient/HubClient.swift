@@ -60,10 +60,11 @@ public final class HubClient: Sendable {
         try await decode(PushAck.self, send(.POST, "/v1/sync/push", body: rawBody))
     }
 
-    /// `GET /v1/sync/pull`.
-    public func pull(cursor: Int64, limit: Int, wait: Int = 0, garrison: GarrisonCode? = nil) async throws -> PullPage {
+    /// `GET /v1/sync/pull`; a garrison's node also reports its `queue` depth (the rollout's readiness gate).
+    public func pull(cursor: Int64, limit: Int, wait: Int = 0, garrison: GarrisonCode? = nil, queue: Int64? = nil) async throws -> PullPage {
         var path = "/v1/sync/pull?cursor=\(cursor)&limit=\(limit)&wait=\(wait)"
         if let garrison { path += "&garrison=\(garrison.rawValue)" }
+        if let queue { path += "&queue=\(queue)" }
         return try await decode(PullPage.self, send(.GET, path))
     }
 
@@ -114,8 +115,11 @@ public final class HubClient: Sendable {
         return HubResponse(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"), body: Data(buffer: bytes))
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ response: HubResponse) throws -> T {
-        try JSONDecoder().decode(T.self, from: response.body)
+    /// Decodes an answer's JSON body (dates as ISO 8601, as the hub writes them).
+    public func decode<T: Decodable>(_ type: T.Type, _ response: HubResponse) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(T.self, from: response.body)
     }
 }
 

@@ -11,7 +11,7 @@ struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "A garrison's node: SQLite store, the units' local API, sync with the hub over mutual TLS.",
-        subcommands: [NodeServeCommand.self, NodeTokenCommand.self],
+        subcommands: [NodeServeCommand.self, NodeEnrollCommand.self, NodeTokenCommand.self],
         defaultSubcommand: NodeServeCommand.self
     )
 }

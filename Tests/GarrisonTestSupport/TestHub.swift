@@ -84,6 +84,14 @@ public final class TestHub: Sendable {
 
     public var baseURL: String { "https://127.0.0.1:\(port)" }
 
+    /// The enrollment listener's URL (the hub was started with `enrollment.ca_key`, see `enrollmentSettings`).
+    public func enrollmentURL() async throws -> String { "https://127.0.0.1:\(try await hub.boundPort("enroll"))" }
+
+    /// The hub keys that turn enrollment on, on a free port, with the test PKI's CA key.
+    public static func enrollmentSettings(_ pki: TestPKI) -> [String: String] {
+        ["enrollment.ca_key": pki.caKeyPath, "enrollment.address": "127.0.0.1:0"]
+    }
+
     /// A GET on the plain-HTTP ops listener (`/healthz`, `/readyz`, `/metrics`), as text.
     public func opsText(_ path: String) async throws -> String {
         let port = try await hub.boundPort("ops")

@@ -15,7 +15,8 @@ public struct TestPKI: Sendable {
         hub = try ca.issueCredential(
             for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
         try hub.write(to: directory, name: "hub")
-        try Data(ca.certificatePEM.utf8).write(to: directory.appendingPathComponent("ca.pem"))
+        // The hub signs enrolled nodes' certificates with the CA key (enrollment.ca_key).
+        try Credential(certificatePEM: ca.certificatePEM, keyPEM: ca.keyPEM).write(to: directory, name: "ca")
     }
 
     public func credential(_ role: CertificateIdentity.Role, garrison: GarrisonCode? = nil, node: String) throws -> Credential {
@@ -27,6 +28,7 @@ public struct TestPKI: Sendable {
     public func admin() throws -> Credential { try credential(.admin, node: "admin-test") }
 
     public var caPath: String { directory.appendingPathComponent("ca.pem").path }
+    public var caKeyPath: String { directory.appendingPathComponent("ca.key").path }
     public var certificatePath: String { directory.appendingPathComponent("hub.pem").path }
     public var keyPath: String { directory.appendingPathComponent("hub.key").path }
 }

@@ -7,6 +7,7 @@ import Hummingbird
 struct AdminRoutes {
     let store: HubStore
     let metrics: HubMetrics
+    let gatekeeper: Gatekeeper
     let configuration: HubConfiguration
 
     /// `POST /v1/admin/conflicts/{number}/resolve` body.
@@ -82,7 +83,12 @@ struct AdminRoutes {
     private static var now: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     private func administrator(_ context: HubRequestContext) async throws -> Principal {
-        let identity = try await context.identity()
+        try await Self.administrator(context, gatekeeper: gatekeeper, metrics: metrics)
+    }
+
+    /// The administrator behind the request; any other role is refused (403 `wrong_role`) and counted.
+    static func administrator(_ context: HubRequestContext, gatekeeper: Gatekeeper, metrics: HubMetrics) async throws -> Principal {
+        let identity = try await gatekeeper.identity(context)
         guard identity.role == .admin, let principal = identity.principal else {
             metrics.refused(garrison: identity.garrison?.rawValue ?? identity.role.rawValue, code: "wrong_role")
             throw Problem.forbidden("wrong_role", "the admin API needs an admin certificate, not a \(identity.role.rawValue) one")

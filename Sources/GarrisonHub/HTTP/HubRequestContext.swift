@@ -16,9 +16,9 @@ public struct HubRequestContext: RequestContext {
         self.channel = source.channel
     }
 
-    /// The identity in the verified client certificate. The TLS handshake already refused a missing
-    /// certificate or one from another CA; this refuses a certificate that names no garrison identity.
-    func identity() async throws -> CertificateIdentity {
+    /// The verified client certificate. The TLS handshake already refused a missing certificate or one from
+    /// another CA; this answers 401 when the listener let a request through without one.
+    func peerCertificate() async throws -> Certificate {
         let certificate: NIOSSLCertificate?
         do {
             certificate = try await channel.nioSSL_peerCertificate().get()
@@ -29,9 +29,7 @@ public struct HubRequestContext: RequestContext {
             throw Problem(.unauthorized, code: "no_certificate", detail: "no client certificate was presented")
         }
         do {
-            return try CertificateIdentity(certificate: Certificate(derEncoded: certificate.toDERBytes()))
-        } catch let error as PKIError {
-            throw Problem.forbidden(error.code, error.message)
+            return try Certificate(derEncoded: certificate.toDERBytes())
         } catch {
             throw Problem.forbidden("unreadable_certificate", "the client certificate cannot be read")
         }

@@ -7,6 +7,8 @@ import Hummingbird
 struct OpsRoutes {
     let store: HubStore
     let metrics: HubMetrics
+    /// The certificates the hub knows, for `garrison_hub_certificate_expiry_days`.
+    let certificates: @Sendable () async throws -> [RolloutRoutes.CertificateLine]
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
@@ -34,6 +36,9 @@ struct OpsRoutes {
                     metrics.gauge("open_quarantine", garrison: row.garrison, value: Double(row.openQuarantine), help: "Quarantined changes awaiting an administrator")
                     metrics.gauge("nodes", garrison: row.garrison, value: Double(row.nodes), help: "Nodes registered")
                     metrics.gauge("last_seen_seconds", garrison: row.garrison, value: row.lastSeenSecondsAgo ?? -1, help: "Seconds since a node of the garrison was last seen (-1: never)")
+                }
+                for line in try await certificates() {
+                    metrics.certificateExpiry(serial: line.serial, identity: line.identity, days: Double(line.daysToExpiry))
                 }
             } catch {
                 context.logger.warning("metrics: database gauges unavailable", metadata: ["error": "\(String(reflecting: error))"])

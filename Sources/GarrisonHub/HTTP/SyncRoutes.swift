@@ -11,6 +11,7 @@ struct SyncRoutes {
     let store: HubStore
     let signals: FeedSignals
     let metrics: HubMetrics
+    let gatekeeper: Gatekeeper
     let configuration: HubConfiguration
     let registry: GarrisonRegistry
 
@@ -50,7 +51,7 @@ struct SyncRoutes {
 
     /// The syncing principal of the request: a node or the national node.
     private func principal(_ context: HubRequestContext) async throws -> Principal {
-        let identity = try await context.identity()
+        let identity = try await gatekeeper.identity(context)
         guard identity.role == .node || identity.role == .national, let principal = identity.principal else {
             throw Problem.forbidden("wrong_role", "a \(identity.role.rawValue) certificate cannot sync; use a node certificate")
         }
@@ -97,12 +98,18 @@ struct SyncRoutes {
         let limit = Int(try request.integer("limit", default: 1_000, in: 1...Int64(configuration.maxPull)))
         let maxWait = configuration.maxWait.components.seconds
         let wait = try request.integer("wait", default: 0, in: 0...maxWait)
+        // A garrison's node says how many of its changes wait to be pushed (the rollout's "queue drained" gate).
+        let queue = request.text("queue") == nil ? nil : try request.integer("queue", default: 0, in: 0...Int64.max)
         let generation = signals.generation(of: garrison.rawValue)
         let label = principal.garrison?.rawValue ?? principal.role.rawValue
-        var page = try await refusing(label) { try await store.readFeed(of: garrison, after: cursor, limit: limit, for: principal) }
+        var page = try await refusing(label) {
+            try await store.readFeed(of: garrison, after: cursor, limit: limit, for: principal, queueDepth: queue)
+        }
         if page.entries.isEmpty, wait > 0 {
             await signals.wait(for: garrison.rawValue, after: generation, timeout: .seconds(wait))
-            page = try await refusing(label) { try await store.readFeed(of: garrison, after: cursor, limit: limit, for: principal) }
+            page = try await refusing(label) {
+                try await store.readFeed(of: garrison, after: cursor, limit: limit, for: principal, queueDepth: queue)
+            }
         }
         return .jsonBytes(try PullEncoding.encode(page, cursor: cursor, limit: limit, hub: try await store.identity()))
     }

@@ -1,6 +1,8 @@
 import GarrisonHTTP
 import Foundation
+import GarrisonConfig
 import GarrisonCore
+import GarrisonPKI
 import Hummingbird
 import HummingbirdTLS
 import Logging
@@ -19,6 +21,8 @@ public struct Hub: Sendable {
     public let configuration: HubConfiguration
     public let store: HubStore
     public let metrics: HubMetrics
+    /// Authentication, revocation and the certificates seen.
+    public let gatekeeper: Gatekeeper
     let client: PostgresClient
     let signals: FeedSignals
     let logger: Logger
@@ -41,6 +45,7 @@ public struct Hub: Sendable {
         self.client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
         self.store = HubStore(client: client, applier: BatchApplier(hubSite: SiteID(rawValue: configuration.siteID)), logger: logger)
         self.metrics = HubMetrics()
+        self.gatekeeper = Gatekeeper(metrics: metrics)
         self.signals = FeedSignals()
     }
 
@@ -50,10 +55,16 @@ public struct Hub: Sendable {
         let tls = try HubTLS.serverConfiguration(configuration)
         let router = Router(context: HubRequestContext.self)
         router.middlewares.add(ProblemMiddleware())
-        SyncRoutes(store: store, signals: signals, metrics: metrics, configuration: configuration, registry: .standard)
-            .register(on: router)
-        AdminRoutes(store: store, metrics: metrics, configuration: configuration).register(on: router)
-        OpsRoutes(store: store, metrics: metrics).register(on: router)
+        let ownCertificates = try HubTLS.ownCertificates(configuration)
+        SyncRoutes(
+            store: store, signals: signals, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration,
+            registry: .standard
+        ).register(on: router)
+        AdminRoutes(store: store, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration).register(on: router)
+        let rollout = RolloutRoutes(
+            store: store, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration, ownCertificates: ownCertificates)
+        rollout.register(on: router)
+        OpsRoutes(store: store, metrics: metrics, certificates: { try await rollout.certificateLines() }).register(on: router)
         let ports = self.ports
         var app = Application(
             router: router, server: try .tls(.http1(), tlsConfiguration: tls),
@@ -61,10 +72,16 @@ public struct Hub: Sendable {
             onServerRunning: { channel in ports.values.withLock { $0["tls"] = channel.localAddress?.port } },
             logger: logger)
         app.addServices(client, FeedListener(client: client, signals: signals, store: store, logger: logger))
+        if let path = configuration.revocationListPath {
+            let reloader = RevocationReloader(path: path, interval: configuration.revocationReload, gatekeeper: gatekeeper, logger: logger)
+            try reloader.loadInitial()
+            app.addServices(reloader)
+        }
+        if let enrollment = try enrollmentListener(ports: ports) { app.addServices(enrollment) }
         if let ops = configuration.opsAddress {
             let opsRouter = Router()
             opsRouter.middlewares.add(ProblemMiddleware())
-            OpsRoutes(store: store, metrics: metrics).register(on: opsRouter)
+            OpsRoutes(store: store, metrics: metrics, certificates: { try await rollout.certificateLines() }).register(on: opsRouter)
             app.addServices(
                 Application(
                     router: opsRouter, configuration: .init(address: .hostname(ops.host, port: ops.port), serverName: "garrison-hub-ops"),
@@ -82,6 +99,7 @@ public struct Hub: Sendable {
                     description: "the database schema is at version \(version), this hub needs \(Migration.latestVersion): "
                         + "run `garrison hub migrate --config …` or set database.migrate: true")
             }
+            if let path = configuration.wavesPath { try await Hub.adoptWaves(path, store: store, logger: logger) }
             let catalogues = try await store.loadCatalogues()
             let identity = try await store.refreshIdentity()
             logger.info("hub ready", metadata: [
@@ -96,6 +114,45 @@ public struct Hub: Sendable {
             configuration: .init(services: [app, systemd], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
         group.value.withLock { $0 = serviceGroup }
         try await serviceGroup.run()
+    }
+
+    /// The enrollment listener (TLS, no client certificate), when `enrollment.ca_key` is configured.
+    private func enrollmentListener(ports: Ports) throws -> (any Service)? {
+        guard let address = configuration.enrollmentAddress, let keyPath = configuration.enrollmentCAKeyPath else { return nil }
+        let authority: CertificateAuthority
+        do {
+            authority = try CertificateAuthority(
+                certificatePEM: String(contentsOfFile: configuration.caPath, encoding: .utf8),
+                keyPEM: String(contentsOfFile: keyPath, encoding: .utf8))
+        } catch let error as PKIError {
+            throw HubStoreError(description: "enrollment.ca_key: \(keyPath) with tls.ca \(configuration.caPath): \(error.message)")
+        } catch {
+            throw HubStoreError(description: "enrollment.ca_key: \(keyPath) cannot be read (\(error.localizedDescription))")
+        }
+        let router = Router()
+        router.middlewares.add(ProblemMiddleware())
+        EnrollmentRoutes(store: store, metrics: metrics, authority: authority, certificateDays: configuration.enrollmentCertificateDays)
+            .register(on: router)
+        return Application(
+            router: router, server: try .tls(.http1(), tlsConfiguration: try HubTLS.enrollmentConfiguration(configuration)),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "garrison-hub-enroll"),
+            onServerRunning: { channel in ports.values.withLock { $0["enroll"] = channel.localAddress?.port } },
+            logger: logger)
+    }
+
+    /// Sets the garrisons' waves from the waves file; an unknown garrison code stops the start-up.
+    static func adoptWaves(_ path: String, store: HubStore, logger: Logger) async throws {
+        let waves = try RolloutWaves(path: path)
+        var assignment: [GarrisonCode: Int] = [:]
+        for (code, wave) in waves.waveOfGarrison {
+            let garrison = GarrisonCode(rawValue: code)
+            guard GarrisonRegistry.standard.contains(garrison) else {
+                throw HubStoreError(description: "rollout.waves: \(path) names garrison \"\(code)\", which does not exist")
+            }
+            assignment[garrison] = wave
+        }
+        try await store.assignWaves(assignment)
+        logger.info("rollout waves adopted", metadata: ["path": "\(path)", "waves": "\(waves.waves.count)"])
     }
 
     /// Starts a graceful shutdown, as SIGTERM does: stop accepting, finish in-flight requests, close the pool.
@@ -133,6 +190,22 @@ public func buildHub(configuration: HubConfiguration, logger: Logger = Logger(la
 /// The hub's server TLS: its certificate, and client certificates required and verified against the
 /// deployment CA (no host name check: clients are named by their certificate's identity, not by DNS).
 enum HubTLS {
+    /// The enrollment listener's TLS: the hub's certificate, no client certificate asked (the node has none yet).
+    static func enrollmentConfiguration(_ configuration: HubConfiguration) throws -> TLSConfiguration {
+        let chain = try load("tls.certificate", configuration.certificatePath) { try NIOSSLCertificate.fromPEMFile($0) }
+        let key = try load("tls.key", configuration.keyPath) { try NIOSSLPrivateKey(file: $0, format: .pem) }
+        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        tls.minimumTLSVersion = .tlsv12
+        return tls
+    }
+
+    /// The hub's own server certificate and the CA, for days-to-expiry.
+    static func ownCertificates(_ configuration: HubConfiguration) throws -> [CertificateSummary] {
+        try [configuration.certificatePath, configuration.caPath].map { path in
+            try load(path == configuration.caPath ? "tls.ca" : "tls.certificate", path) { try CertificateSummary(pem: String(contentsOfFile: $0, encoding: .utf8)) }
+        }
+    }
+
     static func serverConfiguration(_ configuration: HubConfiguration) throws -> TLSConfiguration {
         let chain = try load("tls.certificate", configuration.certificatePath) { try NIOSSLCertificate.fromPEMFile($0) }
         let key = try load("tls.key", configuration.keyPath) { try NIOSSLPrivateKey(file: $0, format: .pem) }
@@ -143,7 +216,7 @@ enum HubTLS {
         return tls
     }
 
-    private static func load<T>(_ key: String, _ path: String, _ read: (String) throws -> T) throws -> T {
+    static func load<T>(_ key: String, _ path: String, _ read: (String) throws -> T) throws -> T {
         guard FileManager.default.fileExists(atPath: path) else {
             throw HubStoreError(description: "\(key): \(path) does not exist")
         }

@@ -18,6 +18,14 @@ import PostgresNIO
 /// - `limits.max_body_bytes` (16 MiB), `limits.max_batch` (5,000 changes), `limits.max_pull` (5,000 entries),
 ///   `limits.max_wait_seconds` (30, the longest long-poll).
 /// - `hub.site_id` (`hub`): the hub's HLC site id.
+/// - `tls.revocation_list`: a file of revoked certificate serials (one hex serial a line, see `RevocationList`);
+///   read at start and again whenever it changes (checked every `tls.revocation_reload_seconds`, default 5).
+/// - `enrollment.address` (`0.0.0.0:8444`, `off` disables): the listener where new nodes enroll with a one-time
+///   token. It is TLS with the hub's certificate but asks for no client certificate (the node has none yet).
+///   It needs `enrollment.ca_key`: the deployment CA's private key, with which the hub signs enrolled nodes'
+///   certificates (`enrollment.certificate_days`, default 365). Without `enrollment.ca_key` it stays off.
+/// - `rollout.seen_within_seconds` (900): how recently a garrison's node must have synced to be promoted to
+///   live; `rollout.waves`: a waves file (`Config/rollout.yaml`) whose wave numbers the hub adopts at start.
 public struct HubConfiguration: Sendable {
     public var listenHost: String
     public var listenPort: Int
@@ -34,6 +42,14 @@ public struct HubConfiguration: Sendable {
     public var maxPull: Int
     public var maxWait: Duration
     public var siteID: String
+    public var revocationListPath: String?
+    public var revocationReload: Duration
+    /// nil when enrollment is off.
+    public var enrollmentAddress: (host: String, port: Int)?
+    public var enrollmentCAKeyPath: String?
+    public var enrollmentCertificateDays: Int
+    public var rolloutGates: RolloutGates
+    public var wavesPath: String?
 
     /// Reads every key, failing on the first missing or invalid one with a message naming it.
     public init(reader: ConfigReader) throws(ConfigError) {
@@ -56,6 +72,14 @@ public struct HubConfiguration: Sendable {
         maxPull = try reader.int("limits.max_pull", default: 5_000, in: 1...1_000_000)
         maxWait = try reader.seconds("limits.max_wait_seconds", default: 30, in: 0...600)
         siteID = try reader.string("hub.site_id", default: "hub")
+        revocationListPath = reader.optionalString("tls.revocation_list") == nil ? nil : try reader.path("tls.revocation_list")
+        revocationReload = try reader.seconds("tls.revocation_reload_seconds", default: 5, in: 1...3600)
+        enrollmentCAKeyPath = reader.optionalString("enrollment.ca_key") == nil ? nil : try reader.path("enrollment.ca_key")
+        let enrollmentOff = reader.optionalString("enrollment.address") == "off" || enrollmentCAKeyPath == nil
+        enrollmentAddress = enrollmentOff ? nil : try reader.address("enrollment.address", default: "0.0.0.0:8444")
+        enrollmentCertificateDays = try reader.int("enrollment.certificate_days", default: 365, in: 1...3650)
+        rolloutGates = RolloutGates(seenWithin: try reader.seconds("rollout.seen_within_seconds", default: 900, in: 1...86_400 * 30))
+        wavesPath = reader.optionalString("rollout.waves") == nil ? nil : try reader.path("rollout.waves")
     }
 }
 

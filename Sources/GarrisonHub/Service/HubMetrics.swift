@@ -43,6 +43,14 @@ public final class HubMetrics: Sendable {
         registry.makeGauge(descriptor: Self.name(metric, unit: "", help: help), labels: [("garrison", garrison)]).set(value)
     }
 
+    /// Sets a certificate's days to expiry (`garrison_hub_certificate_expiry_days{serial, identity}`).
+    func certificateExpiry(serial: String, identity: String, days: Double) {
+        registry.makeGauge(
+            descriptor: Self.name("certificate_expiry", unit: "days", help: "Whole days until the certificate expires"),
+            labels: [("serial", serial), ("identity", identity)]
+        ).set(days)
+    }
+
     /// The exposition text.
     func render() -> [UInt8] {
         var buffer: [UInt8] = []

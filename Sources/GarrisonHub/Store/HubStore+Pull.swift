@@ -18,14 +18,22 @@ public struct StoredFeedPage: Sendable {
 }
 
 extension HubStore {
-    /// Reads a garrison's feed after `cursor` (`GET /v1/sync/pull`); marks the puller seen. A node of a
-    /// garrison that is not syncing is refused.
+    /// Reads a garrison's feed after `cursor` (`GET /v1/sync/pull`); marks the puller seen and, for a garrison's
+    /// node, keeps the cursor and the queue depth it reported (the rollout's readiness gates read them). A node of
+    /// a garrison that is not syncing is refused.
     public func readFeed(
-        of garrison: GarrisonCode, after cursor: Int64, limit: Int, for principal: Principal
+        of garrison: GarrisonCode, after cursor: Int64, limit: Int, for principal: Principal, queueDepth: Int64? = nil
     ) async throws -> StoredFeedPage {
         let tenant: Tenant = principal.role == .node ? .garrison(garrison) : .all
         return try await transaction(as: tenant) { connection in
             _ = try await self.registerNode(principal, on: connection)
+            if principal.role == .node {
+                try await connection.query(
+                    """
+                    UPDATE nodes SET pull_cursor = \(cursor), queue_depth = COALESCE(\(queueDepth), queue_depth)
+                    WHERE node_id = \(principal.site.rawValue)
+                    """, logger: self.logger)
+            }
             var entries: [StoredFeedPage.Entry] = []
             let rows = try await connection.query(
                 """

@@ -167,7 +167,12 @@ public final class SyncWorker: Service, Sendable {
     private func pull(_ lane: SyncLane, cursor: Int64, limit: Int, wait: Int) async {
         let page: PullPage
         do {
-            page = try await client.pull(cursor: cursor, limit: limit, wait: wait, garrison: lane.feed)
+            if cursor == 0 {
+                page = try await bootstrap(lane)
+            } else {
+                let queue = lane.feed == nil ? Int64(status.queueDepth) : nil
+                page = try await client.pull(cursor: cursor, limit: limit, wait: wait, garrison: lane.feed, queue: queue)
+            }
         } catch {
             if Task.isCancelled { return }
             let failure = Self.failure(error)
@@ -179,6 +184,37 @@ public final class SyncWorker: Service, Sendable {
         }
         let now = clock()
         record(lane, now) { $0.pullSucceeded(page, nowMillis: now) }
+    }
+
+    /// A lane that has applied nothing of its feed (a new node, or after a re-sync) starts from the hub's snapshot
+    /// of the garrison instead of replaying the whole feed (DESIGN §4): each page's reports are merged as whole-state
+    /// changes, then the lane continues from the feed position the snapshot was taken at. The cursor is read before
+    /// the reports, so a report changed meanwhile comes again through the feed, where the merge takes it
+    /// idempotently; a crash part-way leaves the cursor at 0 and the next start takes the snapshot again.
+    private func bootstrap(_ lane: SyncLane) async throws -> PullPage {
+        var page = try await client.snapshot(after: "", limit: 500, garrison: lane.feed)
+        let first = page
+        var reports = 0
+        while true {
+            if !page.reports.isEmpty {
+                let now = clock()
+                let entries = page.reports.map {
+                    FeedEntry(position: 0, change: Change(snapshotOf: $0, origin: SiteID(rawValue: "hub")), committedAtMillis: now)
+                }
+                try recording.withLock { _ in
+                    let checkpoint = lane.machine.withLock { $0.checkpoint }
+                    _ = try store.perform(
+                        [.applyPage(entries: entries, cursor: checkpoint.cursor)], checkpoint: checkpoint, feed: lane.feed, nowMillis: now)
+                }
+                reports += page.reports.count
+            }
+            guard let next = page.nextAfter else { break }
+            page = try await client.snapshot(after: next, limit: 500, garrison: lane.feed)
+        }
+        logger.info("bootstrapped from the hub's snapshot", metadata: [
+            "reports": "\(reports)", "cursor": "\(first.cursor)", "feed": "\(lane.feed?.rawValue ?? "own")",
+        ])
+        return PullPage(entries: [], nextCursor: first.cursor, caughtUp: false, head: first.cursor, hub: first.hub)
     }
 
     /// Reads what the hub publishes besides the feed, at start and every minute: the category catalogue versions
