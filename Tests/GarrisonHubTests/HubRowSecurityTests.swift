@@ -30,7 +30,10 @@ import Testing
                     #expect(policies >= 1, "\(table): no policy")
                     #expect(owner == "garrison_owner", "\(table) is owned by \(owner)")
                 }
-                #expect(tables == ["conflicts", "feed", "feed_heads", "nodes", "notes", "quarantine", "reports"])
+                #expect(tables == [
+                    "certificates", "conflicts", "enrollment_tokens", "feed", "feed_heads", "nodes", "notes", "phase_audit",
+                    "quarantine", "reports",
+                ])
 
                 let owned = try await client.query(
                     "SELECT count(*)::int8 FROM pg_class c WHERE pg_get_userbyid(c.relowner) = 'garrison_app'")

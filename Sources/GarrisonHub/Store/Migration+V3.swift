@@ -3,7 +3,7 @@ extension Migration {
     /// certificates the hub signed, the audit of every change of phase, and what each node last told the hub
     /// about itself (its queue and its pull cursor) for the readiness gates.
     ///
-    /// These tables are not tenant data: only the hub's own admin and enrollment paths touch them, as tenant `*`.
+    /// Only the hub's own admin and enrollment paths touch them, as tenant `*`; row-level security still applies.
     static let v3Rollout = Migration(
         version: 3, name: "rollout",
         statements: [
@@ -48,9 +48,14 @@ extension Migration {
             // Reported by a node on every pull: its outbox depth and its feed cursor (lag = head − cursor).
             "ALTER TABLE nodes ADD COLUMN queue_depth bigint",
             "ALTER TABLE nodes ADD COLUMN pull_cursor bigint",
-            "GRANT SELECT, INSERT, UPDATE ON enrollment_tokens, certificates TO {app}",
-            "GRANT SELECT, INSERT ON phase_audit TO {app}",
-            "GRANT USAGE ON SEQUENCE phase_audit_id_seq TO {app}",
         ]
+            // They name garrisons, so they are tenant tables like the rest: a transaction scoped to one garrison
+            // sees only that garrison's tokens, certificates and audit.
+            + ["enrollment_tokens", "certificates", "phase_audit"].flatMap(tenantPolicy)
+            + [
+                "GRANT SELECT, INSERT, UPDATE ON enrollment_tokens, certificates TO {app}",
+                "GRANT SELECT, INSERT ON phase_audit TO {app}",
+                "GRANT USAGE ON SEQUENCE phase_audit_id_seq TO {app}",
+            ]
     )
 }

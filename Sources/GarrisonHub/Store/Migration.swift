@@ -14,7 +14,8 @@ extension Migration {
     /// The latest schema version this build expects.
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }
 
-    /// The tenant tables: each carries `garrison`, has row-level security enabled and forced, and one policy.
+    /// The tenant tables of v1: each carries `garrison`, has row-level security enabled and forced, and one policy
+    /// (v3 adds `enrollment_tokens`, `certificates` and `phase_audit` the same way).
     static let tenantTables = ["nodes", "reports", "notes", "feed_heads", "feed", "conflicts", "quarantine"]
 
     /// The policy every tenant table carries: a row is visible only inside a transaction whose tenant

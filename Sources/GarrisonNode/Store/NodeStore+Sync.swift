@@ -89,7 +89,8 @@ extension NodeStore {
             guard outcome.changed else { continue }
             try store(outcome.state, nowMillis: nowMillis, db)
             try Self.recordHistory(change, source: "hub", author: nil, nowMillis: nowMillis, db)
-            if change.kind == .create, let rule = duplicateRule,
+            // A report new to this store (created, or first seen in a snapshot the node bootstrapped from).
+            if current == nil, let rule = duplicateRule,
                 let seq = try linkDuplicate(outcome.state, rule: rule, nowMillis: nowMillis, db)
             {
                 report.queuedThrough = seq

@@ -167,13 +167,14 @@ public final class SyncWorker: Service, Sendable {
     private func pull(_ lane: SyncLane, cursor: Int64, limit: Int, wait: Int) async {
         let page: PullPage
         do {
-            if cursor == 0 {
+            if cursor == 0, !lane.bootstrapped.exchange(true, ordering: .acquiringAndReleasing) {
                 page = try await bootstrap(lane)
             } else {
                 let queue = lane.feed == nil ? Int64(status.queueDepth) : nil
                 page = try await client.pull(cursor: cursor, limit: limit, wait: wait, garrison: lane.feed, queue: queue)
             }
         } catch {
+            if cursor == 0 { lane.bootstrapped.store(false, ordering: .releasing) }
             if Task.isCancelled { return }
             let failure = Self.failure(error)
             lane.machine.withLock { $0.pullFailed(failure, nowMillis: clock()) }
@@ -192,24 +193,35 @@ public final class SyncWorker: Service, Sendable {
     /// the reports, so a report changed meanwhile comes again through the feed, where the merge takes it
     /// idempotently; a crash part-way leaves the cursor at 0 and the next start takes the snapshot again.
     private func bootstrap(_ lane: SyncLane) async throws -> PullPage {
+        let started = clock()
         var page = try await client.snapshot(after: "", limit: 500, garrison: lane.feed)
         let first = page
         var reports = 0
+        defer { wakeup.signal() }
         while true {
             if !page.reports.isEmpty {
                 let now = clock()
                 let entries = page.reports.map {
                     FeedEntry(position: 0, change: Change(snapshotOf: $0, origin: SiteID(rawValue: "hub")), committedAtMillis: now)
                 }
-                try recording.withLock { _ in
+                let queued = try recording.withLock { _ in
                     let checkpoint = lane.machine.withLock { $0.checkpoint }
-                    _ = try store.perform(
-                        [.applyPage(entries: entries, cursor: checkpoint.cursor)], checkpoint: checkpoint, feed: lane.feed, nowMillis: now)
+                    return try store.perform(
+                        [.applyPage(entries: entries, cursor: checkpoint.cursor)], checkpoint: checkpoint, feed: lane.feed, nowMillis: now
+                    ).queuedThrough
                 }
+                // The national node may have linked a duplicate among them: that write waits in the queue.
+                if let queued { main.machine.withLock { $0.enqueued(through: queued) } }
                 reports += page.reports.count
             }
             guard let next = page.nextAfter else { break }
             page = try await client.snapshot(after: next, limit: 500, garrison: lane.feed)
+        }
+        // The snapshot is as old as its first read by the time the last page is applied: that is its lag.
+        let lag = max(0, clock() - started)
+        figures.withLock { figures in
+            figures.lastLagMillis = lag
+            if let feed = lane.feed { figures.lagByFeed[feed] = lag }
         }
         logger.info("bootstrapped from the hub's snapshot", metadata: [
             "reports": "\(reports)", "cursor": "\(first.cursor)", "feed": "\(lane.feed?.rawValue ?? "own")",
@@ -299,6 +311,9 @@ public final class SyncWorker: Service, Sendable {
 final class SyncLane: Sendable {
     let feed: GarrisonCode?
     let machine: Mutex<NodeSyncMachine<SystemRandomNumberGenerator>>
+    /// Whether this process already took the hub's snapshot for this lane: an empty garrison's cursor stays 0, and
+    /// it must then long-poll the feed rather than ask for the snapshot again and again. A failed snapshot clears it.
+    let bootstrapped = Atomic<Bool>(false)
 
     init(feed: GarrisonCode?, machine: NodeSyncMachine<SystemRandomNumberGenerator>) {
         self.feed = feed
