@@ -102,20 +102,27 @@ struct RolloutCommand: AsyncParsableCommand {
         }
     }
 
+    /// What suspend and resume both take: the garrison and why.
+    struct PhaseOrder: ParsableArguments {
+        @OptionGroup var hub: HubOptions
+        @Argument(help: "The garrison (02 … 32, KSP).") var garrison: String
+        @Option(help: "Why (kept in the audit).") var reason: String
+
+        func validate() throws { try RolloutCommand.check(garrison) }
+
+        func run(_ action: PhaseAction) async throws {
+            try await hub.withClient { RolloutCommand.print(try await $0.changePhase(garrison, action, reason: reason)) }
+        }
+    }
+
     struct Suspend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Suspend a pilot or live garrison: its node is refused until resumed.",
             discussion: "Example: garrisonctl rollout suspend 22 --reason \"node compromised\"")
 
-        @OptionGroup var hub: HubOptions
-        @Argument(help: "The garrison.") var garrison: String
-        @Option(help: "Why (kept in the audit).") var reason: String
+        @OptionGroup var order: PhaseOrder
 
-        func validate() throws { try RolloutCommand.check(garrison) }
-
-        func run() async throws {
-            try await hub.withClient { RolloutCommand.print(try await $0.changePhase(garrison, .suspend, reason: reason)) }
-        }
+        func run() async throws { try await order.run(.suspend) }
     }
 
     struct Resume: AsyncParsableCommand {
@@ -123,15 +130,9 @@ struct RolloutCommand: AsyncParsableCommand {
             abstract: "Resume a suspended garrison in the phase it was suspended from.",
             discussion: "Example: garrisonctl rollout resume 22 --reason \"node rebuilt and re-enrolled\"")
 
-        @OptionGroup var hub: HubOptions
-        @Argument(help: "The garrison.") var garrison: String
-        @Option(help: "Why (kept in the audit).") var reason: String
+        @OptionGroup var order: PhaseOrder
 
-        func validate() throws { try RolloutCommand.check(garrison) }
-
-        func run() async throws {
-            try await hub.withClient { RolloutCommand.print(try await $0.changePhase(garrison, .resume, reason: reason)) }
-        }
+        func run() async throws { try await order.run(.resume) }
     }
 
     struct Audit: AsyncParsableCommand {

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The deployment's PKI, made with garrisonctl (swift-certificates; nothing shells out to openssl):
+# the CA, the hub's server certificate and a first administrator's certificate, and an empty revocation list.
+# Nodes do not get certificates here: they enroll with one-time tokens (garrisonctl enroll).
+#
+# Usage: sudo deploy/pki-bootstrap.sh --dns HUB_DNS_NAME [--ip HUB_IP] [--admin NAME] [--dir /etc/garrison/pki]
+set -euo pipefail
+
+dir=/etc/garrison/pki
+dns=""
+ip=""
+admin="admin"
+ctl="${GARRISONCTL:-garrisonctl}"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --dir) dir="$2"; shift ;;
+        --dns) dns="$2"; shift ;;
+        --ip) ip="$2"; shift ;;
+        --admin) admin="$2"; shift ;;
+        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) echo "pki-bootstrap.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
+    esac
+    shift
+done
+[ -n "$dns" ] || { echo "pki-bootstrap.sh: --dns names the hub as nodes reach it (e.g. hub.kmzb.local)" >&2; exit 64; }
+
+"$ctl" pki init --dir "$dir"
+hub_args=(pki issue --dir "$dir" --role hub --name hub --dns "$dns" --out "$dir")
+[ -n "$ip" ] && hub_args+=(--ip "$ip")
+"$ctl" "${hub_args[@]}"
+"$ctl" pki issue --dir "$dir" --role admin --name "$admin" --out "$dir/admin"
+touch "$dir/revoked.txt"
+# The hub reads its key and the CA key (it signs enrolled nodes); the admin's files are for the administrator.
+if id garrison >/dev/null 2>&1; then
+    chgrp garrison "$dir" "$dir/hub.key" "$dir/ca.key" "$dir/hub.pem" "$dir/ca.pem" "$dir/revoked.txt"
+    chmod 0640 "$dir/hub.key" "$dir/ca.key"
+fi
+cat <<NEXT
+PKI ready in $dir: ca.pem (give it to every node), ca.key (the hub signs enrollments with it; back it up offline),
+hub.pem/hub.key, revoked.txt, and the administrator's admin/$admin.pem and .key.
+garrisonctl finds them with:
+  export GARRISONCTL_HUB=https://$dns:8443 GARRISONCTL_CA=$dir/ca.pem \\
+         GARRISONCTL_CERT=$dir/admin/$admin.pem GARRISONCTL_KEY=$dir/admin/$admin.key
+NEXT
