@@ -68,6 +68,9 @@ struct NationalNodeTests {
             let state = try node22.store.report(second)
             return state?[.duplicateOf] == .string(first) && state?[.hidden] == .bool(true)
         }
+        try await TestNode.eventually("garrison 20 sees the link from its side") {
+            try node20.store.report(first)?[.duplicatedBy] == .array([.string(second)])
+        }
         let moved = try await national.api.write("/v1/reports/\(first)/reassign", token: national.coordinator, ["garrison": "22"])
         #expect(moved["garrison"] as? String == "22")
         try await TestNode.eventually("the report moved to garrison 22's node") { try node22.store.report(first)?.garrison == "22" }
@@ -114,7 +117,10 @@ struct NationalNodeTests {
         try await TestNode.eventually("the national queue drains") { (try await national.api.status()["queue_depth"] as? Int) == 0 }
         #expect(try national.store.report(elsewhere)?[.duplicateOf] == nil, "1.1 km away is another threat")
         #expect(try national.store.report(otherCategory)?[.duplicateOf] == nil, "another category is another threat")
-        #expect(try node20.store.report(first)?[.duplicateOf] == nil, "the original stays unlinked")
+        #expect(try node20.store.report(first)?[.duplicateOf] == nil, "the original is no duplicate itself")
+        try await TestNode.eventually("garrison 20's node sees the link on the original") {
+            try node20.store.report(first)?[.duplicatedBy] == .array([.string(second)])
+        }
         let history = try national.store.history(second)
         #expect(history.contains { $0.author == "national duplicate matcher" })
         for node in [node20, node14, national] { await node.stop() }

@@ -17,6 +17,8 @@ public struct Report: Hashable, Codable, Sendable, Identifiable {
     public let handover: String?
     public let hidden: Bool
     public let duplicateOf: String?
+    /// The reports linked to this one as its duplicates.
+    public let duplicatedBy: [String]
     public let createdAtMillis: Int64
     public let eventAtMillis: Int64?
     public let timeOfDay: TimeOfDay?
@@ -60,6 +62,7 @@ public struct Report: Hashable, Codable, Sendable, Identifiable {
         self.handover = state[.handover]?.stringValue
         self.hidden = state[.hidden]?.boolValue ?? false
         self.duplicateOf = state[.duplicateOf]?.stringValue
+        self.duplicatedBy = state[.duplicatedBy]?.stringList ?? []
         self.createdAtMillis = created
         self.eventAtMillis = state[.eventAt]?.intValue
         self.timeOfDay = state[.timeOfDay]?.stringValue.flatMap(TimeOfDay.init(rawValue:))

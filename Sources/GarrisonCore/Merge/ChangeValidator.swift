@@ -5,6 +5,8 @@ public struct ChangeValidator: Sendable {
     public static let maxDescriptionLength = 500
     /// The longest handover body name accepted.
     public static let maxHandoverLength = 200
+    /// The most reports one report may list as its duplicates (`duplicated_by`).
+    public static let maxDuplicates = 1_000
 
     public let registry: GarrisonRegistry
     /// Category catalogues by version.

@@ -74,6 +74,10 @@ enum FieldRules {
             guard value.isNull || (value.stringValue.map { !$0.isEmpty && $0 != change.reportID } ?? false) else {
                 throw fail("duplicate_of names another report's id, or null")
             }
+        case .duplicatedBy:
+            guard case .array(let ids) = value, ids.count <= ChangeValidator.maxDuplicates,
+                ids.allSatisfy({ $0.stringValue.map { !$0.isEmpty && $0 != change.reportID } ?? false })
+            else { throw fail("duplicated_by lists at most \(ChangeValidator.maxDuplicates) other reports' ids") }
         }
     }
 }

@@ -46,6 +46,13 @@ public enum FieldValue: Hashable, Sendable {
     }
     /// The boolean, if the value is one.
     public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
+
+    /// The strings of an array value (nil for anything else, or an array holding anything but strings).
+    public var stringList: [String]? {
+        guard case .array(let values) = self else { return nil }
+        let strings = values.compactMap(\.stringValue)
+        return strings.count == values.count ? strings : nil
+    }
     /// Whether the value is `null`.
     public var isNull: Bool { self == .null }
 }

@@ -24,6 +24,9 @@ public enum ReportField: String, Codable, CaseIterable, Hashable, Sendable, Codi
     case category
     case hidden
     case duplicateOf = "duplicate_of"
+    /// The reports linked to this one as its duplicates (the other side of `duplicate_of`), so the original's
+    /// garrison sees the link too. Written only by the national role, which keeps it in step with `duplicate_of`.
+    case duplicatedBy = "duplicated_by"
 
     /// Fields a report's creator may set in its creation change.
     public static let creation: Set<ReportField> = [
@@ -41,7 +44,9 @@ public enum ReportField: String, Codable, CaseIterable, Hashable, Sendable, Codi
     ]
 
     /// Fields the national role owns: moderation, duplicate links, reclassification and moving between garrisons.
-    public static let nationalOwned: Set<ReportField> = [.hidden, .duplicateOf, .category, .categoryVersion, .garrison]
+    public static let nationalOwned: Set<ReportField> = [
+        .hidden, .duplicateOf, .duplicatedBy, .category, .categoryVersion, .garrison,
+    ]
 
     /// Bookkeeping written alongside a status move (when first read, first verified): a clash there is part of
     /// the status conflict already recorded, so it makes no conflict record of its own.

@@ -25,6 +25,7 @@ struct NationalDesk: Sendable {
 
     /// Links the report as a duplicate of another (nil unlinks); no report is deleted.
     func linkDuplicate(_ id: String, of original: String?, by user: UnitPrincipal) throws -> LocalWrite {
+        try national(user)
         if let original {
             guard original != id else {
                 throw Problem(.unprocessableContent, code: "invalid_field", detail: "a report is not a duplicate of itself")
@@ -33,7 +34,12 @@ struct NationalDesk: Sendable {
                 throw Problem.notFound("unknown_report", "no report \(original) at the national node")
             }
         }
-        return try write(id, by: user) { _ in [.duplicateOf: original.map(FieldValue.string) ?? .null] }
+        guard try store.report(id) != nil else { throw Problem.notFound("unknown_report", "no report \(id) here") }
+        do {
+            return try store.linkDuplicate(id, of: original, author: user.author, nowMillis: clock())
+        } catch let error as LocalWriteError {
+            throw UnitDesk.problem(for: error)
+        }
     }
 
     /// Hides the report from public views (moderation), or shows it again.
@@ -44,9 +50,7 @@ struct NationalDesk: Sendable {
     private func write(
         _ id: String, by user: UnitPrincipal, _ values: (ReportState) throws -> [ReportField: FieldValue]
     ) throws -> LocalWrite {
-        guard user.role == .national, store.principal.role == .national else {
-            throw Problem.forbidden("national_only", "only national HQ staff at the national node do this")
-        }
+        try national(user)
         let now = clock()
         guard let current = try store.report(id) else { throw Problem.notFound("unknown_report", "no report \(id) here") }
         let fields = try values(current)
@@ -58,6 +62,15 @@ struct NationalDesk: Sendable {
             }
         } catch let error as LocalWriteError {
             throw UnitDesk.problem(for: error)
+        }
+    }
+}
+
+extension NationalDesk {
+    /// Only national HQ staff, and only at the national node.
+    func national(_ user: UnitPrincipal) throws {
+        guard user.role == .national, store.principal.role == .national else {
+            throw Problem.forbidden("national_only", "only national HQ staff at the national node do this")
         }
     }
 }

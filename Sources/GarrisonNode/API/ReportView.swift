@@ -25,6 +25,7 @@ struct ReportView: Encodable {
     let verifiedAt: Int64?
     let hidden: Bool
     let duplicateOf: String?
+    let duplicatedBy: [String]
     let notes: [Note]
     let confirmations: Int
     let deadlines: DeadlineView?
@@ -64,6 +65,7 @@ struct ReportView: Encodable {
         verifiedAt = state[.verifiedAt]?.intValue
         hidden = state[.hidden]?.boolValue ?? false
         duplicateOf = state[.duplicateOf]?.stringValue
+        duplicatedBy = state[.duplicatedBy]?.stringList ?? []
         notes = state.notes.values.sorted { ($0.atMillis, $0.id) < ($1.atMillis, $1.id) }
         confirmations = state.confirmations.count
         self.deadlines = createdAt.map { created in
@@ -88,6 +90,7 @@ struct ReportView: Encodable {
         case readAt = "read_at"
         case verifiedAt = "verified_at"
         case duplicateOf = "duplicate_of"
+        case duplicatedBy = "duplicated_by"
     }
 }
 

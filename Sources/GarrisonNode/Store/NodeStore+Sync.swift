@@ -124,11 +124,8 @@ extension NodeStore {
         guard let pair = rule.link(candidate, among: others),
             let duplicate = try currentState(pair.duplicate.id, db), duplicate[.duplicateOf] == nil
         else { return nil }
-        let change = writer.withLock { $0.set([.duplicateOf: .string(pair.original.id)], on: duplicate, nowMillis: nowMillis) }
-        let seq = try Int64.fetchOne(db, sql: "SELECT next_seq FROM sync_state WHERE id = 1") ?? 1
-        _ = try queue(change, current: duplicate, seq: seq, author: "national duplicate matcher", nowMillis: nowMillis, db)
-        try db.execute(sql: "UPDATE sync_state SET next_seq = ? WHERE id = 1", arguments: [seq + 1])
-        return seq
+        _ = try link(duplicate, to: pair.original.id, author: "national duplicate matcher", nowMillis: nowMillis, db)
+        return try Int64.fetchOne(db, sql: "SELECT next_seq FROM sync_state WHERE id = 1").map { $0 - 1 }
     }
 
     private static func candidate(_ state: ReportState) -> DuplicateRule.Candidate? {
