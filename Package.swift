@@ -141,7 +141,6 @@ let package = Package(
             name: "GarrisonCtl",
             dependencies: [
                 "GarrisonCore",
-                "GarrisonHub",
                 "GarrisonHubClient",
                 "GarrisonPKI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import GarrisonCore
-import GarrisonHub
 import GarrisonHubClient
 
 /// `garrisonctl status`: the deployment at a glance.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GarrisonCore
-import GarrisonHub
+import GarrisonHubClient
 
 /// `garrisonctl enroll`: a one-time, expiring token for enrolling one node (DESIGN §7).
 struct EnrollCommand: AsyncParsableCommand {
@@ -35,17 +35,6 @@ struct EnrollCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (token, token_id, garrison, role, expires_at).")
     var json = false
 
-    struct Order: Encodable {
-        let role: String
-        let garrison: String?
-        let ttlHours: Double
-
-        private enum CodingKeys: String, CodingKey {
-            case role, garrison
-            case ttlHours = "ttl_hours"
-        }
-    }
-
     func validate() throws {
         guard (garrison != nil) != national else { throw ValidationError("give --garrison CODE or --national") }
         if let garrison, !GarrisonRegistry.standard.contains(GarrisonCode(rawValue: garrison)) {
@@ -55,10 +44,7 @@ struct EnrollCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let order = Order(role: national ? "national" : "node", garrison: garrison, ttlHours: ttlHours)
-        let token = try await hub.withClient { client in
-            try client.decode(EnrollmentToken.self, try await client.send(.POST, "/v1/admin/enrollment-tokens", json: order))
-        }
+        let token = try await hub.withClient { try await $0.createEnrollmentToken(garrison: garrison, ttlHours: ttlHours) }
         if json { return try Output.json(token) }
         print(token.token)
         Output.note(

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import GarrisonCore
-import GarrisonHub
 import GarrisonHubClient
 
 /// `garrisonctl rollout`: garrisons' lifecycle and waves (DESIGN §7).
@@ -148,9 +147,7 @@ struct RolloutCommand: AsyncParsableCommand {
         func validate() throws { try RolloutCommand.check(garrison) }
 
         func run() async throws {
-            var path = "/v1/admin/audit?limit=\(limit)"
-            if let garrison { path += "&garrison=\(garrison)" }
-            let changes = try await hub.withClient { try $0.decode([PhaseChange].self, try await $0.send(.GET, path)) }
+            let changes = try await hub.withClient { try await $0.phaseAudit(garrison: garrison, limit: limit) }
             if json { return try Output.json(changes) }
             let formatter = ISO8601DateFormatter()
             Output.table(
@@ -168,17 +165,5 @@ struct RolloutCommand: AsyncParsableCommand {
     static func print(_ result: PhaseChangeResult) {
         for gate in result.gates { Swift.print("  gate \(gate.gate): \(gate.passed ? "ok" : "FAILED") (\(gate.detail))") }
         Swift.print("\(result.change.garrison): \(result.change.from) → \(result.change.to)")
-    }
-}
-
-extension HubClient {
-    /// `GET /v1/admin/garrisons`.
-    func overview() async throws -> [GarrisonOverview] {
-        try decode([GarrisonOverview].self, try await send(.GET, "/v1/admin/garrisons"))
-    }
-
-    /// `POST /v1/admin/garrisons/{code}/{action}`.
-    func changePhase(_ garrison: String, _ action: PhaseAction, reason: String) async throws -> PhaseChangeResult {
-        try decode(PhaseChangeResult.self, try await send(.POST, "/v1/admin/garrisons/\(garrison)/\(action.rawValue)", json: ["reason": reason]))
     }
 }

@@ -95,7 +95,7 @@ struct RolloutTests {
             #expect(try await hub.count("SELECT count(*) FROM reports WHERE report_id = '\(id)'") == 1)
 
             // Every change of phase is audited: who, from, to, why.
-            let audit = try admin.decode([PhaseChange].self, try await admin.send(.GET, "/v1/admin/audit?garrison=22"))
+            let audit = try await admin.phaseAudit(garrison: "22")
             #expect(audit.map(\.to) == ["live", "suspended", "live", "pilot"])
             #expect(audit.allSatisfy { $0.actor == "admin-test" })
             #expect(audit[1].reason == "node disk failing")

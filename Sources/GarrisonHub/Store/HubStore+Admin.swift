@@ -3,47 +3,6 @@ import Foundation
 import GarrisonCore
 import PostgresNIO
 
-/// A stored conflict with its resolution.
-public struct ConflictEntry: Codable, Hashable, Sendable {
-    /// The administrators' handle for it.
-    public let number: Int64
-    public let record: ConflictRecord
-    /// `kept` or `overridden`; nil while open.
-    public let resolution: String?
-    public let resolvedBy: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case number, record, resolution
-        case resolvedBy = "resolved_by"
-    }
-}
-
-/// A quarantined change with where it came from and what became of it.
-public struct QuarantineEntry: Codable, Hashable, Sendable {
-    public let id: Int64
-    public let garrison: String?
-    public let nodeID: String
-    public let role: String
-    public let seq: Int64?
-    public let change: Change
-    public let reason: QuarantineReason
-    /// `open`, `retried` or `dropped`.
-    public let state: String
-    public let resolvedBy: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case id, garrison
-        case nodeID = "node_id"
-        case role, seq, change, reason, state
-        case resolvedBy = "resolved_by"
-    }
-}
-
-/// Which entries a listing shows.
-public enum ListingState: String, Sendable, CaseIterable {
-    case open, resolved, all
-}
-
 extension HubStore {
     /// Conflicts, newest first.
     public func conflicts(garrison: GarrisonCode?, state: ListingState, limit: Int) async throws -> [ConflictEntry] {

@@ -6,61 +6,6 @@ import GarrisonPKI
 import PostgresNIO
 import X509
 
-/// A one-time enrollment token as the administrator receives it: the secret is shown once, the hub keeps a hash.
-public struct EnrollmentToken: Codable, Hashable, Sendable {
-    /// `<token id>.<secret>`: what `garrison node enroll --token` takes.
-    public let token: String
-    public let tokenID: String
-    public let role: String
-    public let garrison: String?
-    public let expiresAt: Date
-
-    private enum CodingKeys: String, CodingKey {
-        case token
-        case tokenID = "token_id"
-        case role, garrison
-        case expiresAt = "expires_at"
-    }
-}
-
-/// A token as listed to administrators (never its secret).
-public struct EnrollmentTokenEntry: Codable, Hashable, Sendable {
-    public let tokenID: String
-    public let role: String
-    public let garrison: String?
-    public let createdBy: String
-    public let expiresAt: Date
-    public let usedAt: Date?
-    public let nodeID: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case tokenID = "token_id"
-        case role, garrison
-        case createdBy = "created_by"
-        case expiresAt = "expires_at"
-        case usedAt = "used_at"
-        case nodeID = "node_id"
-    }
-}
-
-/// A certificate the hub signed at enrollment.
-public struct IssuedCertificate: Codable, Hashable, Sendable {
-    public let serial: String
-    public let nodeID: String
-    public let role: String
-    public let garrison: String?
-    public let notAfter: Date
-    public let issuedAt: Date
-
-    private enum CodingKeys: String, CodingKey {
-        case serial
-        case nodeID = "node_id"
-        case role, garrison
-        case notAfter = "not_after"
-        case issuedAt = "issued_at"
-    }
-}
-
 extension HubStore {
     /// Creates a one-time token for enrolling one node of `garrison` (or the national node), valid for `ttl`.
     public func createEnrollmentToken(

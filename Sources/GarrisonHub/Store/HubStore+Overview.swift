@@ -2,39 +2,6 @@ import Foundation
 import GarrisonCore
 import PostgresNIO
 
-/// One garrison as the administrators and `/metrics` see it.
-public struct GarrisonOverview: Codable, Hashable, Sendable {
-    public let garrison: String
-    public let name: String
-    public let wave: Int
-    public let phase: String
-    /// The feed's head position: changes routed to the garrison so far.
-    public let feedHead: Int64
-    public let reports: Int64
-    public let openConflicts: Int64
-    public let openQuarantine: Int64
-    public let nodes: Int64
-    /// Seconds since any of its nodes was last seen; nil if none ever was.
-    public let lastSeenSecondsAgo: Double?
-    /// Changes waiting at its most recently seen node, as that node reported on its last pull; nil if unknown.
-    public let queue: Int64?
-    /// Feed entries its most recently seen node has not pulled yet (head − cursor); nil if unknown.
-    public let lag: Int64?
-    /// Nodes enrolled for it (certificates the hub signed).
-    public let enrolled: Int64
-
-    private enum CodingKeys: String, CodingKey {
-        case garrison, name, wave, phase
-        case feedHead = "feed_head"
-        case reports
-        case openConflicts = "open_conflicts"
-        case openQuarantine = "open_quarantine"
-        case nodes
-        case lastSeenSecondsAgo = "last_seen_seconds_ago"
-        case queue, lag, enrolled
-    }
-}
-
 extension HubStore {
     /// Every garrison with its phase, feed head, open conflicts and quarantine, nodes and last contact.
     public func overview() async throws -> [GarrisonOverview] {

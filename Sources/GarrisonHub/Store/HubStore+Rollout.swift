@@ -3,41 +3,6 @@ import GarrisonCore
 import GarrisonHTTP
 import PostgresNIO
 
-/// What an administrator asks of a garrison's lifecycle (DESIGN §7).
-public enum PhaseAction: String, Codable, Sendable, CaseIterable {
-    /// `planned` → `pilot` → `live`, each step behind its readiness gates.
-    case promote
-    /// `pilot` or `live` → `suspended`: the garrison's node is refused until resumed.
-    case suspend
-    /// `suspended` → the phase it was suspended from.
-    case resume
-}
-
-/// One readiness gate and whether the garrison passes it.
-public struct GateCheck: Codable, Hashable, Sendable {
-    /// `enrolled`, `seen`, `queue_drained`, `no_quarantine`.
-    public let gate: String
-    public let passed: Bool
-    public let detail: String
-}
-
-/// A recorded change of phase: who, when, from, to, why.
-public struct PhaseChange: Codable, Hashable, Sendable {
-    public let id: Int64
-    public let garrison: String
-    public let from: String
-    public let to: String
-    public let actor: String
-    public let reason: String
-    public let at: Date
-}
-
-/// The answer to a promotion, suspension or resumption: the change made and the gates it checked.
-public struct PhaseChangeResult: Codable, Hashable, Sendable {
-    public let change: PhaseChange
-    public let gates: [GateCheck]
-}
-
 /// The readiness gates' settings (`rollout.*` in the hub's configuration).
 public struct RolloutGates: Sendable {
     /// A garrison's node must have been seen this recently to go live.

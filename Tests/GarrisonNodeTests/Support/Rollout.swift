@@ -13,10 +13,7 @@ struct Rollout {
 
     /// A one-time token for a garrison's node (nil: the national node), valid `ttlHours`.
     func token(_ garrison: GarrisonCode?, ttlHours: Double = 1) async throws -> String {
-        var order: [String: Any] = ["role": garrison == nil ? "national" : "node", "ttl_hours": ttlHours]
-        if let garrison { order["garrison"] = garrison.rawValue }
-        let body = try JSONSerialization.data(withJSONObject: order)
-        return try admin.decode(EnrollmentToken.self, try await admin.send(.POST, "/v1/admin/enrollment-tokens", body: body)).token
+        try await admin.createEnrollmentToken(garrison: garrison?.rawValue, ttlHours: ttlHours).token
     }
 
     /// Enrolls a node the way `garrison node enroll` does and writes its files where `TestNode` looks for them.
@@ -30,9 +27,7 @@ struct Rollout {
     }
 
     func phase(_ garrison: GarrisonCode, _ action: PhaseAction, reason: String = "test") async throws -> PhaseChangeResult {
-        try admin.decode(
-            PhaseChangeResult.self,
-            try await admin.send(.POST, "/v1/admin/garrisons/\(garrison.rawValue)/\(action.rawValue)", json: ["reason": reason]))
+        try await admin.changePhase(garrison.rawValue, action, reason: reason)
     }
 
     /// The refusal of a phase change (it must be refused).
@@ -46,7 +41,7 @@ struct Rollout {
     }
 
     func overview(_ garrison: GarrisonCode) async throws -> GarrisonOverview {
-        let all = try admin.decode([GarrisonOverview].self, try await admin.send(.GET, "/v1/admin/garrisons"))
+        let all = try await admin.overview()
         return try all.first { $0.garrison == garrison.rawValue } ?? { throw LocalAPIClient.Failure("no garrison \(garrison)") }()
     }
 }
