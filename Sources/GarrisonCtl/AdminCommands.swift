@@ -31,18 +31,8 @@ struct StatusCommand: AsyncParsableCommand {
         let reports: Int64
         let openConflicts: Int64
         let openQuarantine: Int64
-        let expiring: [Certificate]
+        let expiring: [PKICommand.List.Line]
 
-        struct Certificate: Codable {
-            let serial: String
-            let identity: String
-            let daysToExpiry: Int
-
-            private enum CodingKeys: String, CodingKey {
-                case serial, identity
-                case daysToExpiry = "days_to_expiry"
-            }
-        }
 
         private enum CodingKeys: String, CodingKey {
             case ready
@@ -68,7 +58,7 @@ struct StatusCommand: AsyncParsableCommand {
         let summary = try await hub.withClient { client in
             let readiness = try? client.decode(Readiness.self, try await client.send(.GET, "/readyz"))
             let garrisons = try await client.overview()
-            let certificates = try client.decode([Summary.Certificate].self, try await client.send(.GET, "/v1/admin/certificates"))
+            let certificates = try client.decode([PKICommand.List.Line].self, try await client.send(.GET, "/v1/admin/certificates"))
             return Summary(
                 ready: readiness?.status == "ready", schemaVersion: readiness?.schemaVersion,
                 phases: Dictionary(grouping: garrisons, by: \.phase).mapValues(\.count),

@@ -19,7 +19,7 @@ struct PKICommand: ParsableCommand {
             Garrison nodes and the national node do not get certificates here: they enroll with a one-time token
             (garrisonctl enroll), which keeps their keys on their own machines.
             """,
-        subcommands: [Init.self, Issue.self, Show.self, Revoke.self]
+        subcommands: [Init.self, Issue.self, Show.self, Revoke.self, List.self]
     )
 
     struct Init: ParsableCommand {
@@ -234,6 +234,49 @@ struct PKICommand: ParsableCommand {
                 throw ExitCode(CtlExit.failure)
             }
             print("revoked \(target) in \(list); the hub refuses it once it reloads the list")
+        }
+    }
+}
+
+extension PKICommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The certificates the hub knows (its own, enrolled, seen) with their days to expiry, soonest first.",
+            discussion: """
+                Example: garrisonctl pki list --expiring-within 30 --json
+
+                \(CtlExit.help)
+                """)
+
+        @OptionGroup var hub: HubOptions
+
+        @Option(help: "Only those expiring within this many days.")
+        var expiringWithin: Int?
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        struct Line: Codable {
+            let serial: String
+            let identity: String
+            let source: String
+            let daysToExpiry: Int
+            let revoked: Bool
+
+            private enum CodingKeys: String, CodingKey {
+                case serial, identity, source
+                case daysToExpiry = "days_to_expiry"
+                case revoked
+            }
+        }
+
+        func run() async throws {
+            let lines = try await hub.withClient { try $0.decode([Line].self, try await $0.send(.GET, "/v1/admin/certificates")) }
+                .filter { line in expiringWithin.map { line.daysToExpiry <= $0 } ?? true }
+            if json { return try Output.json(lines) }
+            Output.table(
+                ["DAYS", "IDENTITY", "SOURCE", "SERIAL", "REVOKED"],
+                lines.map { ["\($0.daysToExpiry)", $0.identity, $0.source, $0.serial, $0.revoked ? "yes" : "no"] })
         }
     }
 }

@@ -89,6 +89,9 @@ struct CtlCommandTests {
             let suspendPlanned = try CLI.garrisonctl(["rollout", "suspend", "08", "--reason", "x"] + connection)
             #expect(suspendPlanned.status == 2, "\(suspendPlanned.stderr)")
 
+            let certificates = try CLI.garrisonctl(["pki", "list", "--json"] + connection)
+            #expect(certificates.status == 0 && certificates.stdout.contains("\"source\" : \"enrolled\""), "\(certificates.stdout)")
+            #expect(certificates.stdout.contains("urn:garrison:node:20:n20-"))
             let overall = try CLI.garrisonctl(["status", "--json"] + connection).json()
             #expect(overall["ready"] as? Bool == true && (overall["phases"] as? [String: Int])?["pilot"] == 1)
             #expect(try CLI.garrisonctl(["conflicts", "show", "999"] + connection).status == 3)
