@@ -189,8 +189,10 @@ final class DemoDeployment: Sendable {
     /// Stops every part that was started, in reverse order; safe to call after a failure or a cancellation.
     func stop() async {
         let (nodes, national, links, inspector) = parts.withLock { ($0.nodes, $0.national, $0.links, $0.inspector) }
-        if let national { await national.stop() }
-        for node in nodes.values { await node.stop() }
+        // All at once: each node finishes its long-poll before it stops, so one after another adds up.
+        await withTaskGroup(of: Void.self) { group in
+            for node in Array(nodes.values) + (national.map { [$0] } ?? []) { group.addTask { await node.stop() } }
+        }
         for link in links { await link.close() }
         await inspector?.close()
         await cluster.stop()

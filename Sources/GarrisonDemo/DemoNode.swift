@@ -41,7 +41,7 @@ final class DemoNode: Sendable {
             // Short waits and backoff: a demo shows catching up within seconds of the line coming back.
             "sync.backoff_base_ms": "200", "sync.backoff_ceiling_ms": "2000",
             "sync.refused_backoff_base_ms": "500", "sync.refused_backoff_ceiling_ms": "2000",
-            "sync.pull_wait_seconds": "5", "hub.request_timeout_seconds": "15", "sync.reference_refresh_seconds": "5",
+            "sync.pull_wait_seconds": "2", "hub.request_timeout_seconds": "15", "sync.reference_refresh_seconds": "5",
         ]
         if let garrison {
             values["node.garrison"] = garrison.rawValue
