@@ -13,6 +13,7 @@ public enum Demo {
         let started = ContinuousClock.now
         let places = try options.countiesPath.map { try DemoPlaces.fromGeoJSON(path: $0, garrisons: options.garrisons) }
             ?? DemoPlaces.byCode(options.garrisons)
+        removeAbandonedDirectories()
         let directory = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("garrison-demo-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -39,8 +40,24 @@ public enum Demo {
         }
     }
 
+    /// Removes the directories of demos whose process is gone (killed with SIGKILL, or crashed); `--keep`
+    /// directories are left alone. Their PostgreSQL clusters are cleaned up by `EmbeddedPostgres.start`.
+    private static func removeAbandonedDirectories() {
+        let temp = URL(fileURLWithPath: NSTemporaryDirectory())
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: temp.path)) ?? [] where entry.hasPrefix("garrison-demo-") {
+            let directory = temp.appendingPathComponent(entry)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue,
+                let pid = entry.split(separator: "-").dropFirst(2).first.flatMap({ Int32($0) }), kill(pid, 0) != 0, errno == ESRCH,
+                !FileManager.default.fileExists(atPath: directory.appendingPathComponent("kept").path)
+            else { continue }
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
     private static func finish(_ directory: URL, keep: Bool) {
         if keep {
+            FileManager.default.createFile(atPath: directory.appendingPathComponent("kept").path, contents: nil)
             DemoOutput.step("kept \(directory.path) (certificates and SQLite stores; the PostgreSQL cluster is stopped and removed)")
         } else {
             try? FileManager.default.removeItem(at: directory)

@@ -36,7 +36,7 @@ import Testing
         let process = Process()
         process.executableURL = try Executables.url("garrison")
         process.arguments = ["demo", "--duration", "120", "--garrisons", "20"]
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("garrison-demo-\(UUID().uuidString).err")
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("garrison-cli-demo-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         process.standardError = try FileHandle(forWritingTo: errorFile)
