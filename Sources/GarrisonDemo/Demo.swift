@@ -57,7 +57,7 @@ public enum Demo {
 
     private static func finish(_ directory: URL, keep: Bool) {
         if keep {
-            FileManager.default.createFile(atPath: directory.appendingPathComponent("kept").path, contents: nil)
+            _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("kept").path, contents: nil)
             DemoOutput.step("kept \(directory.path) (certificates and SQLite stores; the PostgreSQL cluster is stopped and removed)")
         } else {
             try? FileManager.default.removeItem(at: directory)
