@@ -124,10 +124,32 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // `garrison demo`: the real hub, nodes and national node in one process on an embedded PostgreSQL, over
+        // real mutual TLS, with a load through the units' local API, a garrison cut off, and a summary.
+        .target(
+            name: "GarrisonDemo",
+            dependencies: [
+                "GarrisonCore",
+                "GarrisonSimulation",
+                "GarrisonConfig",
+                "GarrisonEmbeddedPostgres",
+                "GarrisonPKI",
+                "GarrisonHub",
+                "GarrisonNode",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "GarrisonMain",
             dependencies: [
                 "GarrisonCore",
+                "GarrisonDemo",
                 "GarrisonSimulation",
                 "GarrisonHub",
                 "GarrisonHubClient",

@@ -1,80 +1,100 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import GarrisonCore
-import GarrisonSimulation
+import GarrisonDemo
+import Logging
 
-/// `garrison demo`: the whole system on one machine.
-///
-/// Today it runs the seeded in-process simulation of the hub, a node per garrison and the national node (the
-/// same core the daemons are built on) with lost messages, crashed nodes and a garrison cut off for a while.
-/// It grows into the real daemons on an embedded PostgreSQL as the hub and node land.
-struct DemoCommand: ParsableCommand {
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `garrison demo`: the real system on this machine, in one process (see `GarrisonDemo.Demo`).
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the whole system on this machine and print a summary per garrison.",
+        abstract: "Run the real hub, garrison nodes and national node on this machine and print a summary per garrison.",
         discussion: """
-            Runs the hub, a node per garrison and the national node against each other with realistic load \
-            (three pillars, DOMAIN.md's category mix, verification work, a cross-border duplicate, a \
-            reassignment, a conflicting edit) and faults (lost requests and answers, node crashes, one \
-            garrison cut off for the middle third), then heals and checks that nothing was lost or applied \
-            twice and that every replica equals the hub.
+            Starts a private PostgreSQL in a temporary directory (needs the Debian package `postgresql`), a \
+            deployment CA, the hub over mutual TLS, a node per garrison and the national node, each with its own \
+            SQLite store and certificate. Units then work through the nodes' local API (new reports in the \
+            garrisons' counties with DOMAIN.md's category mix, verification moving statuses along); one garrison \
+            is cut off for the middle third and catches up; a cross-border duplicate is linked by the national \
+            node; a conflicting category edit is recorded. At the end it waits for convergence and compares every \
+            replica with the hub. Exit 0 when converged with nothing lost or taken twice, 2 otherwise, 130 when \
+            interrupted (Ctrl-C stops everything and removes the temporary files).
 
             Example: garrison demo --duration 60 --garrisons KSP,20,22 --json
+            The seeded simulation in simulated time is `garrison simulate`.
             """
     )
 
-    @Option(help: "Seconds of simulated load before healing.")
+    @Option(help: "Seconds of load (one garrison is cut off for the middle third).")
     var duration: Int = 60
 
-    @Option(help: "Comma-separated garrison codes with a node (default: all 17).")
-    var garrisons: String?
+    @Option(help: "Comma-separated garrison codes with a node (the pilot wave by default).")
+    var garrisons: String = "KSP,20,22"
 
     @Option(help: "New reports per second over all garrisons.")
-    var rate: Double = 20
+    var rate: Double = 10
 
-    @Option(help: "Seed of the run; the same seed replays the same run.")
-    var seed: UInt64 = 2016
-
-    @Option(help: "Probability that a request or its answer is lost.")
-    var loss: Double = 0.05
+    @Option(help: "The counties' GeoJSON (e.g. ../shared/reference/powiaty.geojson): reports get real points inside their county.")
+    var counties: String?
 
     @Flag(help: "Print the summary as one line of JSON (last line of output).")
     var json = false
 
+    @Flag(help: "Keep the temporary directory (certificates, SQLite stores) and print where it is.")
+    var keep = false
+
+    @Option(help: "Log level of the daemons (to standard error).")
+    var logLevel: Logger.Level = .error
+
     func validate() throws {
-        guard duration > 0, duration <= 86_400 else { throw ValidationError("--duration is 1…86400 seconds") }
-        guard rate > 0, rate <= 10_000 else { throw ValidationError("--rate is a positive number of reports per second, at most 10000") }
-        guard (0..<1).contains(loss) else { throw ValidationError("--loss is a probability in 0..<1") }
+        guard (1...3_600).contains(duration) else { throw ValidationError("--duration is 1…3600 seconds") }
+        guard rate > 0, rate <= 500 else { throw ValidationError("--rate is a positive number of reports per second, at most 500") }
         _ = try parsedGarrisons()
+        if let counties, !FileManager.default.fileExists(atPath: counties) {
+            throw ValidationError("--counties: no such file \(counties)")
+        }
     }
 
     func parsedGarrisons() throws -> [GarrisonCode] {
-        guard let garrisons else { return GarrisonRegistry.standard.garrisons.map(\.code) }
         let codes = garrisons.split(separator: ",").map { GarrisonCode(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
         if let unknown = codes.first(where: { !GarrisonRegistry.standard.contains($0) }) {
-            throw ValidationError(
-                "--garrisons: unknown garrison \"\(unknown)\"; codes are 02, 04, … 32 and KSP")
+            throw ValidationError("--garrisons: unknown garrison \"\(unknown)\"; codes are 02, 04, … 32 and KSP")
         }
         guard !codes.isEmpty else { throw ValidationError("--garrisons needs at least one garrison code") }
         return Array(Set(codes)).sorted()
     }
 
-    func run() throws {
-        let config = SimulationConfig(
-            seed: seed, garrisons: try parsedGarrisons(), durationSeconds: duration, reportsPerSecond: rate,
-            lossRate: loss)
-        var simulation = Simulation(config: config)
-        let started = ContinuousClock.now
-        let summary = simulation.run { progress in
-            FileHandle.standardError.write(Data(
-                "[\(progress.phase)] t=\(progress.simulatedSeconds)s made=\(progress.made) at_hub=\(progress.atHub) "
-                    .appending("queued=\(progress.queued) conflicts=\(progress.conflicts)\n").utf8))
+    func run() async throws {
+        let options = DemoOptions(
+            duration: duration, garrisons: try parsedGarrisons(), rate: rate, countiesPath: counties, json: json, keep: keep)
+        let logger = DaemonSupport.logger("garrison.demo", level: logLevel)
+        let demo = Task { try await Demo.run(options, logger: logger) }
+        // Ctrl-C or SIGTERM cancels the run; it then stops every part and removes its files before exiting.
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                FileHandle.standardError.write(Data("\ninterrupted: stopping the demo and removing its files…\n".utf8))
+                demo.cancel()
+            }
+            source.resume()
+            return source
         }
-        let elapsed = ContinuousClock.now - started
-        print(summary.table)
-        print("(simulated \(summary.simulatedSeconds) s in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))))")
-        if !summary.divergent.isEmpty { print("divergent: " + summary.divergent.joined(separator: "; ")) }
-        if json { print(summary.json) }
-        if !summary.converged || summary.lost > 0 || summary.duplicated > 0 { throw ExitCode(2) }
+        defer { sources.forEach { $0.cancel() } }
+        do {
+            guard try await demo.value else { throw ExitCode(2) }
+        } catch is CancellationError {
+            throw ExitCode(130)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            if demo.isCancelled { throw ExitCode(130) }
+            FileHandle.standardError.write(Data("garrison demo: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
     }
 }
