@@ -135,6 +135,7 @@ let package = Package(
                 "GarrisonEmbeddedPostgres",
                 "GarrisonPKI",
                 "GarrisonHub",
+                "GarrisonHubClient",
                 "GarrisonNode",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -2,6 +2,7 @@ import Foundation
 import GarrisonConfig
 import GarrisonEmbeddedPostgres
 import GarrisonHub
+import GarrisonHubClient
 import GarrisonPKI
 import Logging
 
@@ -14,6 +15,10 @@ final class DemoCluster: Sendable {
     let ca: CertificateAuthority
     let hub: Hub
     let hubPort: Int
+    /// The hub's enrollment listener (TLS without a client certificate), where new nodes bring their tokens.
+    let enrollmentURL: String
+    /// The demo's administrator: creates enrollment tokens and promotes garrisons through the admin API.
+    let admin: HubClient
     private let task: Task<Void, any Error>
 
     var caPath: String { directory.appendingPathComponent("pki/ca.pem").path }
@@ -38,8 +43,10 @@ final class DemoCluster: Sendable {
             let hubCredential = try ca.issueCredential(
                 for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
             try hubCredential.write(to: pki, name: "hub")
-            try Data(ca.certificatePEM.utf8).write(to: pki.appendingPathComponent("ca.pem"))
-            DemoOutput.step("deployment CA created; hub certificate issued for 127.0.0.1")
+            // ca.pem for every party; ca.key (0600) for the hub, which signs enrolled nodes' certificates with it.
+            try Credential(certificatePEM: ca.certificatePEM, keyPEM: ca.keyPEM).write(to: pki, name: "ca")
+            let adminCredential = try ca.issueCredential(for: CertificateIdentity(role: .admin, nodeID: "demo-admin"))
+            DemoOutput.step("deployment CA created; hub certificate issued for 127.0.0.1, admin certificate for demo-admin")
             let configuration = try HubConfiguration(reader: ConfigReader(values: [
                 "listen.address": "127.0.0.1:0", "ops.address": "off",
                 "tls.certificate": pki.appendingPathComponent("hub.pem").path,
@@ -47,36 +54,51 @@ final class DemoCluster: Sendable {
                 "database.host": postgres.socketDirectory, "database.port": "\(postgres.port)",
                 "database.name": "garrison_demo", "database.user": "garrison_app", "database.migrate": "true",
                 "migration.user": "garrison_owner", "limits.max_wait_seconds": "30",
+                "enrollment.ca_key": pki.appendingPathComponent("ca.key").path, "enrollment.address": "127.0.0.1:0",
+                "rollout.seen_within_seconds": "60",
             ]))
             let hub = buildHub(configuration: configuration, logger: logger)
             let task = Task { try await hub.run() }
             let port: Int
+            let enrollmentPort: Int
             do {
                 port = try await hub.boundPort(timeout: .seconds(120))
+                enrollmentPort = try await hub.boundPort("enroll")
             } catch {
-                task.cancel()
+                await hub.shutdown()
                 _ = await task.result
                 throw error
             }
-            DemoOutput.step("hub migrated and serving mutual TLS on 127.0.0.1:\(port)")
-            return DemoCluster(directory: directory, postgres: postgres, ca: ca, hub: hub, hubPort: port, task: task)
+            DemoOutput.step("hub migrated and serving mutual TLS on 127.0.0.1:\(port), enrollment on 127.0.0.1:\(enrollmentPort)")
+            let admin = try HubClient(
+                baseURL: "https://127.0.0.1:\(port)", certificatePEM: adminCredential.certificatePEM,
+                keyPEM: adminCredential.keyPEM, caPEM: ca.certificatePEM)
+            return DemoCluster(
+                directory: directory, postgres: postgres, ca: ca, hub: hub, hubPort: port,
+                enrollmentURL: "https://127.0.0.1:\(enrollmentPort)", admin: admin, task: task)
         } catch {
             postgres.stop()
             throw error
         }
     }
 
-    private init(directory: URL, postgres: EmbeddedPostgres, ca: CertificateAuthority, hub: Hub, hubPort: Int, task: Task<Void, any Error>) {
+    private init(
+        directory: URL, postgres: EmbeddedPostgres, ca: CertificateAuthority, hub: Hub, hubPort: Int, enrollmentURL: String,
+        admin: HubClient, task: Task<Void, any Error>
+    ) {
         self.directory = directory
         self.postgres = postgres
         self.ca = ca
         self.hub = hub
         self.hubPort = hubPort
+        self.enrollmentURL = enrollmentURL
+        self.admin = admin
         self.task = task
     }
 
     /// Stops the hub (graceful) and the PostgreSQL cluster, whose directory goes with it.
     func stop() async {
+        try? await admin.shutdown()
         await hub.shutdown()
         _ = await task.result
         postgres.stop()

@@ -27,8 +27,8 @@ final class DemoDeployment: Sendable {
         parts.withLock { $0.inspector = inspector }
         let rollout = DemoRollout(cluster: cluster)
         for garrison in options.garrisons {
-            let enrolled = try rollout.enroll(garrison: garrison, role: .node)
-            try rollout.promote(garrison: garrison)
+            let enrolled = try await rollout.enroll(garrison: garrison)
+            try await rollout.promote(garrison, reason: "wave 1 pilot starts")
             let link = try await DemoLink.start(targetPort: cluster.hubPort, group: MultiThreadedEventLoopGroup.singleton)
             parts.withLock { $0.links.append(link) }
             let node = try await DemoNode.start(
@@ -36,10 +36,15 @@ final class DemoDeployment: Sendable {
             parts.withLock { $0.nodes[garrison] = node }
         }
         let national = try await DemoNode.start(
-            garrison: nil, followed: options.garrisons, enrolled: try rollout.enroll(garrison: nil, role: .national),
+            garrison: nil, followed: options.garrisons, enrolled: try await rollout.enroll(garrison: nil),
             cluster: cluster, link: nil, logger: logger)
         parts.withLock { $0.national = national }
         let nodes = parts.withLock { $0.nodes }
+        // Live once each pilot node has synced: seen by the hub, its queue drained, nothing quarantined.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for garrison in options.garrisons { group.addTask { try await rollout.goLive(garrison) } }
+            try await group.waitForAll()
+        }
 
         // The load, with the scenarios on its timeline: the duplicate at 1/6, the cut from 1/3 to 2/3.
         let duration = Duration.seconds(options.duration)

@@ -40,16 +40,18 @@ struct DuplicateScenario: Sendable {
         return DuplicateScenario(crossing: crossing, first: first, second: second)
     }
 
-    /// Whether the later report is linked everywhere it is held (the national node, the hub, its garrison's node)
-    /// and the earlier one stays unlinked at its own garrison.
+    /// Whether the later report is linked everywhere it is held (the national node, the hub, its garrison's node),
+    /// and the earlier one's garrison sees the link from its side (`duplicated_by`) without being a duplicate.
     func check(nodes: [GarrisonCode: DemoNode], national: DemoNode, hub: [String: ReportState]) throws -> [String: Bool] {
         let link = FieldValue.string(first)
         return [
             "national": try national.store.report(second)?[.duplicateOf] == link,
             "hub": hub[second]?[.duplicateOf] == link,
             "garrison_\(crossing.second.garrison.rawValue)": try nodes[crossing.second.garrison]!.store.report(second)?[.duplicateOf] == link,
-            "garrison_\(crossing.first.garrison.rawValue)_original_unlinked":
-                try nodes[crossing.first.garrison]!.store.report(first).map { $0[.duplicateOf] == nil } == true,
+            "garrison_\(crossing.first.garrison.rawValue)_sees_duplicated_by":
+                try nodes[crossing.first.garrison]!.store.report(first).map {
+                    $0[.duplicateOf] == nil && $0[.duplicatedBy]?.stringList?.contains(second) == true
+                } == true,
         ]
     }
 

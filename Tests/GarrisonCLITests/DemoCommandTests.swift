@@ -27,7 +27,8 @@ import Testing
         #expect(edit["recorded_at_hub"] == "yes", "\(edit)")
         #expect(run.stdout.contains("garrison   made  at_hub"), "a table for people precedes the JSON")
         #expect(run.stderr.contains("[load]"), "progress is shown while it runs")
-        #expect(run.stderr.contains("promoted 20 to live"))
+        #expect(run.stderr.contains("enrolled node n20-") && run.stderr.contains("CSR signed by the hub"), "the real enrollment")
+        #expect(run.stderr.contains("promoted 20: planned → pilot") && run.stderr.contains("promoted 20: pilot → live"))
         #expect(run.stderr.contains("garrison 20 cut off"))
     }
 
