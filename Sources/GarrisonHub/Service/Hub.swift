@@ -78,6 +78,7 @@ public struct Hub: Sendable {
             app.addServices(reloader)
         }
         if let enrollment = try enrollmentListener(ports: ports) { app.addServices(enrollment) }
+        if let intake = try intakeListener(ports: ports) { app.addServices(intake) }
         if let ops = configuration.opsAddress {
             let opsRouter = Router()
             opsRouter.middlewares.add(ProblemMiddleware())
@@ -100,6 +101,7 @@ public struct Hub: Sendable {
                         + "run `garrison hub migrate --config …` or set database.migrate: true")
             }
             if let path = configuration.wavesPath { try await Hub.adoptWaves(path, store: store, logger: logger) }
+            if configuration.intakeAddress != nil { try await store.forgetIntakeDevices() }
             let catalogues = try await store.loadCatalogues()
             let identity = try await store.refreshIdentity()
             logger.info("hub ready", metadata: [
@@ -137,6 +139,26 @@ public struct Hub: Sendable {
             router: router, server: try .tls(.http1(), tlsConfiguration: try HubTLS.enrollmentConfiguration(configuration)),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "garrison-hub-enroll"),
             onServerRunning: { channel in ports.values.withLock { $0["enroll"] = channel.localAddress?.port } },
+            logger: logger)
+    }
+
+    /// The citizens' public intake (plain HTTP behind the operator's TLS proxy), when `intake.address` is set.
+    private func intakeListener(ports: Ports) throws -> (any Service)? {
+        guard let address = configuration.intakeAddress else { return nil }
+        var router: CountyRouter?
+        if let path = configuration.intakeCountiesPath {
+            do {
+                router = try CountyRouter.load(geoJSONAt: path)
+            } catch {
+                throw HubStoreError(description: "intake.counties: \(error)")
+            }
+        }
+        let routes = Router()
+        routes.middlewares.add(ProblemMiddleware())
+        IntakeRoutes(store: store, metrics: metrics, configuration: configuration, router: router).register(on: routes)
+        return Application(
+            router: routes, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "garrison-hub-intake"),
+            onServerRunning: { channel in ports.values.withLock { $0["intake"] = channel.localAddress?.port } },
             logger: logger)
     }
 

@@ -24,6 +24,9 @@ import PostgresNIO
 ///   token. It is TLS with the hub's certificate but asks for no client certificate (the node has none yet).
 ///   It needs `enrollment.ca_key`: the deployment CA's private key, with which the hub signs enrolled nodes'
 ///   certificates (`enrollment.certificate_days`, default 365). Without `enrollment.ca_key` it stays off.
+/// - `intake.address` (`off` by default): the citizens' public intake, plain HTTP for a TLS-terminating proxy in
+///   front; `intake.reports_per_device_per_day` (1), `intake.max_body_bytes` (64 KiB); `intake.counties`: the
+///   counties' GeoJSON to route citizens' points by (without it the app must name the county's TERYT code).
 /// - `rollout.seen_within_seconds` (900): how recently a garrison's node must have synced to be promoted to
 ///   live; `rollout.waves`: a waves file (`Config/rollout.yaml`) whose wave numbers the hub adopts at start.
 public struct HubConfiguration: Sendable {
@@ -50,6 +53,11 @@ public struct HubConfiguration: Sendable {
     public var enrollmentCertificateDays: Int
     public var rolloutGates: RolloutGates
     public var wavesPath: String?
+    /// nil when the citizens' intake is off.
+    public var intakeAddress: (host: String, port: Int)?
+    public var intakeReportsPerDevicePerDay: Int
+    public var intakeMaxBodyBytes: Int
+    public var intakeCountiesPath: String?
 
     /// Reads every key, failing on the first missing or invalid one with a message naming it.
     public init(reader: ConfigReader) throws(ConfigError) {
@@ -80,6 +88,11 @@ public struct HubConfiguration: Sendable {
         enrollmentCertificateDays = try reader.int("enrollment.certificate_days", default: 365, in: 1...3650)
         rolloutGates = RolloutGates(seenWithin: try reader.seconds("rollout.seen_within_seconds", default: 900, in: 1...86_400 * 30))
         wavesPath = reader.optionalString("rollout.waves") == nil ? nil : try reader.path("rollout.waves")
+        let intake = reader.optionalString("intake.address") ?? "off"
+        intakeAddress = intake == "off" ? nil : try reader.address("intake.address")
+        intakeReportsPerDevicePerDay = try reader.int("intake.reports_per_device_per_day", default: 1, in: 1...1000)
+        intakeMaxBodyBytes = try reader.int("intake.max_body_bytes", default: 64 << 10, in: 1024...(1 << 20))
+        intakeCountiesPath = reader.optionalString("intake.counties") == nil ? nil : try reader.path("intake.counties")
     }
 }
 
