@@ -17,6 +17,8 @@ final class DemoCluster: Sendable {
     let hubPort: Int
     /// The hub's enrollment listener (TLS without a client certificate), where new nodes bring their tokens.
     let enrollmentURL: String
+    /// The citizens' public intake (pillar 3).
+    let intake: UnitsAPI
     /// The demo's administrator: creates enrollment tokens and promotes garrisons through the admin API.
     let admin: HubClient
     private let task: Task<Void, any Error>
@@ -55,27 +57,33 @@ final class DemoCluster: Sendable {
                 "database.name": "garrison_demo", "database.user": "garrison_app", "database.migrate": "true",
                 "migration.user": "garrison_owner", "limits.max_wait_seconds": "30",
                 "enrollment.ca_key": pki.appendingPathComponent("ca.key").path, "enrollment.address": "127.0.0.1:0",
-                "rollout.seen_within_seconds": "60",
+                "rollout.seen_within_seconds": "60", "intake.address": "127.0.0.1:0",
+                // A demo's devices report more than once a day.
+                "intake.reports_per_device_per_day": "1000",
             ]))
             let hub = buildHub(configuration: configuration, logger: logger)
             let task = Task { try await hub.run() }
             let port: Int
             let enrollmentPort: Int
+            let intakePort: Int
             do {
                 port = try await hub.boundPort(timeout: .seconds(120))
                 enrollmentPort = try await hub.boundPort("enroll")
+                intakePort = try await hub.boundPort("intake")
             } catch {
                 await hub.shutdown()
                 _ = await task.result
                 throw error
             }
-            DemoOutput.step("hub migrated and serving mutual TLS on 127.0.0.1:\(port), enrollment on 127.0.0.1:\(enrollmentPort)")
+            DemoOutput.step("hub migrated and serving mutual TLS on 127.0.0.1:\(port), enrollment on 127.0.0.1:\(enrollmentPort), "
+                + "citizens' intake on 127.0.0.1:\(intakePort)")
             let admin = try HubClient(
                 baseURL: "https://127.0.0.1:\(port)", certificatePEM: adminCredential.certificatePEM,
                 keyPEM: adminCredential.keyPEM, caPEM: ca.certificatePEM)
             return DemoCluster(
                 directory: directory, postgres: postgres, ca: ca, hub: hub, hubPort: port,
-                enrollmentURL: "https://127.0.0.1:\(enrollmentPort)", admin: admin, task: task)
+                enrollmentURL: "https://127.0.0.1:\(enrollmentPort)", intake: UnitsAPI(baseURL: "http://127.0.0.1:\(intakePort)"),
+                admin: admin, task: task)
         } catch {
             postgres.stop()
             throw error
@@ -84,7 +92,7 @@ final class DemoCluster: Sendable {
 
     private init(
         directory: URL, postgres: EmbeddedPostgres, ca: CertificateAuthority, hub: Hub, hubPort: Int, enrollmentURL: String,
-        admin: HubClient, task: Task<Void, any Error>
+        intake: UnitsAPI, admin: HubClient, task: Task<Void, any Error>
     ) {
         self.directory = directory
         self.postgres = postgres
@@ -92,6 +100,7 @@ final class DemoCluster: Sendable {
         self.hub = hub
         self.hubPort = hubPort
         self.enrollmentURL = enrollmentURL
+        self.intake = intake
         self.admin = admin
         self.task = task
     }

@@ -54,6 +54,9 @@ extension DemoDeployment {
             garrisons: rows, lost: lost, duplicated: duplicated, converged: divergent.isEmpty,
             divergent: Array(divergent.prefix(5)), durationSeconds: options.duration, convergedAfterSeconds: nil,
             elapsedSeconds: Self.seconds(ContinuousClock.now - started), cutOff: cutOff.rawValue)
+        for state in hubStates.values where state.garrison.map({ followed.contains($0.rawValue) }) == true {
+            summary.pillars[state[.pillar]?.stringValue ?? "unknown", default: 0] += 1
+        }
         if let duplicate { summary.crossBorderDuplicate = try duplicate.check(nodes: nodes, national: national, hub: hubStates) }
         if let conflict {
             let recorded = try await inspector.hasConflict(report: conflict.report, field: "category")

@@ -57,7 +57,7 @@ final class DemoDeployment: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for garrison in options.garrisons {
                 let load = DemoLoad(
-                    garrison: garrison, node: nodes[garrison]!, places: places, ledger: ledger,
+                    garrison: garrison, node: nodes[garrison]!, places: places, ledger: ledger, intake: cluster.intake,
                     rate: options.rate / Double(options.garrisons.count))
                 group.addTask { await load.run(until: end) }
             }

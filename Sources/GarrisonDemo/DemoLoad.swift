@@ -2,8 +2,9 @@ import Foundation
 import GarrisonCore
 import GarrisonSimulation
 
-/// The units' work at one garrison through its node's real local API: new reports at a steady rate (pillars 1
-/// and 2, DOMAIN.md's category mix, places in the garrison's counties), and the verification that follows each
+/// The work at one garrison: new reports at a steady rate (DOMAIN.md's category mix, places in the garrison's
+/// counties) from the three pillars (police systems and direct contacts through the node's real local API,
+/// citizens through the hub's public intake, reaching the node by its pull), and the verification that follows each
 /// one: the card opened (Nowe → Weryfikacja), a verdict (Potwierdzone / Niepotwierdzone / Żart lub pomyłka), and
 /// for confirmed threats elimination or a handover outside the Police, with a note now and then.
 struct DemoLoad: Sendable {
@@ -11,6 +12,8 @@ struct DemoLoad: Sendable {
     let node: DemoNode
     let places: DemoPlaces
     let ledger: DemoLedger
+    /// The hub's citizens' intake.
+    let intake: UnitsAPI
     /// New reports per second at this garrison.
     let rate: Double
 
@@ -23,6 +26,8 @@ struct DemoLoad: Sendable {
 
     private enum Action {
         case card, verdict, close, note
+        /// A citizen's report is verified once the node has pulled it: tried again a few times until then.
+        case awaitCitizen(attempt: Int)
     }
 
     private static let descriptions: [Int: String] = [
@@ -59,6 +64,23 @@ struct DemoLoad: Sendable {
         let unit = LocalUnit(county: place.county).id
         guard let token = node.officers[unit] else { return nil }
         let category = CategoryMix.draw(using: &random)
+        // Pillar 3: about a fifth of the reports come from citizens' phones through the hub's public intake.
+        if Double.random(in: 0..<1, using: &random) < 0.2 {
+            var body: [String: any Sendable] = [
+                "device_id": "demo-phone-\(UInt32.random(in: 0...UInt32.max, using: &random))", "category": category,
+                "description": Self.descriptions[category] ?? "Zgłoszenie mieszkańca w kategorii \(category)",
+                "county": place.county.rawValue,
+            ]
+            if let location = place.location { body["location"] = ["lat": location.latitude, "lon": location.longitude] }
+            guard let answer = try? await intake.post("/v1/public/reports", token: "", body), answer.status == 201,
+                let id = answer.object["id"] as? String
+            else {
+                ledger.refused("citizen's report")
+                return nil
+            }
+            ledger.made(id, in: garrison)
+            return Step(due: .now + .milliseconds(Int.random(in: 2_000...5_000, using: &random)), id: id, token: token, action: .awaitCitizen(attempt: 1))
+        }
         var body: [String: any Sendable] = [
             "county": place.county.rawValue, "category": category,
             "description": Self.descriptions[category] ?? "Zgłoszenie zagrożenia w kategorii \(category)",
@@ -83,6 +105,11 @@ struct DemoLoad: Sendable {
         }
         let path = "/v1/reports/\(step.id)"
         switch step.action {
+        case .awaitCitizen(let attempt):
+            guard let answer = try? await node.api.send(.GET, path, token: step.token), answer.status == 200 else {
+                return attempt < 5 ? later(.awaitCitizen(attempt: attempt + 1), &random) : nil
+            }
+            return later(.card, &random)
         case .card:
             guard await succeeded(path + "/card", step.token, ["findings": "Patrol skierowany na miejsce"], "card") else { return nil }
             return later(.verdict, &random)

@@ -37,6 +37,8 @@ struct DemoSummary: Encodable, Sendable {
     var crossBorderDuplicate: [String: Bool]?
     /// The report of the conflicting edit and whether the hub recorded the conflict.
     var conflictingEdit: [String: String]?
+    /// The hub's reports of the run by pillar (`police_systems`, `direct_contact`, `citizens_online`).
+    var pillars: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
         case garrisons, lost, duplicated, converged, divergent
@@ -46,6 +48,7 @@ struct DemoSummary: Encodable, Sendable {
         case cutOff = "cut_off"
         case crossBorderDuplicate = "cross_border_duplicate"
         case conflictingEdit = "conflicting_edit"
+        case pillars
     }
 
     var succeeded: Bool { converged && lost == 0 && duplicated == 0 }
@@ -63,6 +66,7 @@ struct DemoSummary: Encodable, Sendable {
             + pad("\(garrisons.reduce(0) { $0 + $1.atNational })", 13) + pad("\(garrisons.reduce(0) { $0 + $1.conflicts })", 11))
         lines.append("lost \(lost), duplicated \(duplicated), converged \(converged ? "yes" : "NO")"
             + (convergedAfterSeconds.map { String(format: " (%.1f s after the load stopped)", $0) } ?? ""))
+        lines.append("pillars at the hub: " + pillars.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         if let cutOff { lines.append("garrison \(cutOff) was cut off for the middle third of the \(durationSeconds) s load") }
         if let duplicate = crossBorderDuplicate {
             lines.append("cross-border duplicate linked: " + duplicate.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value ? "yes" : "NO")" }.joined(separator: ", "))

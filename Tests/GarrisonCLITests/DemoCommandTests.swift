@@ -26,6 +26,8 @@ import Testing
         let edit = try #require(summary["conflicting_edit"] as? [String: String])
         #expect(edit["recorded_at_hub"] == "yes", "\(edit)")
         #expect(run.stdout.contains("garrison   made  at_hub"), "a table for people precedes the JSON")
+        let pillars = try #require(summary["pillars"] as? [String: Int])
+        #expect(Set(pillars.keys) == ["police_systems", "direct_contact", "citizens_online"], "all three pillars: \(pillars)")
         #expect(run.stderr.contains("[load]"), "progress is shown while it runs")
         #expect(run.stderr.contains("enrolled node n20-") && run.stderr.contains("CSR signed by the hub"), "the real enrollment")
         #expect(run.stderr.contains("promoted 20: planned → pilot") && run.stderr.contains("promoted 20: pilot → live"))

@@ -20,7 +20,8 @@ struct IntakeRoutes {
         let deviceID: String
         let category: Int
         let description: String
-        let location: Location
+        /// The pin on the map; required when the hub routes by point (`intake.counties`).
+        let location: Location?
         let county: String?
         let eventAt: Int64?
         let timeOfDay: String?
@@ -65,7 +66,7 @@ struct IntakeRoutes {
             throw Problem(.unprocessableContent, code: "invalid_field",
                 detail: "time_of_day is one of \(TimeOfDay.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let point = Coordinate(latitude: submission.location.lat, longitude: submission.location.lon)
+        let point = submission.location.map { Coordinate(latitude: $0.lat, longitude: $0.lon) }
         let route = try self.route(point, county: submission.county)
         let phases = try await store.garrisonPhases()
         guard phases.first(where: { $0.garrison == route.garrison })?.phase.syncs == true else {
@@ -89,8 +90,11 @@ struct IntakeRoutes {
     }
 
     /// The point's county by the boundaries, or the county the app named (checked to exist).
-    private func route(_ point: Coordinate, county: String?) throws -> Route {
+    private func route(_ point: Coordinate?, county: String?) throws -> Route {
         if let router {
+            guard let point else {
+                throw Problem(.unprocessableContent, code: "location_required", detail: "the report needs its place: location {lat, lon}")
+            }
             switch router.route(point) {
             case .routed(let route): return route
             case .outsidePoland, .unknownCounty:
