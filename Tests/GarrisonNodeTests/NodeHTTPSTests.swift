@@ -24,7 +24,7 @@ struct NodeHTTPSTests {
                 "api.tls.certificate": pki.directory.appendingPathComponent("node-api.pem").path,
                 "api.tls.key": pki.directory.appendingPathComponent("node-api.key").path,
             ])
-        let port = try await node.node.boundPort()
+        let port = try await node.node.boundPort(timeout: .seconds(120))
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pki.ca.certificatePEM.utf8)))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))

@@ -46,7 +46,8 @@ final class TestNode: Sendable {
             unit: nil, role: national ? .national : .voivodeship, label: "test coordinator", nowMillis: 1
         ).token
         let task = Task { try await node.run() }
-        let port = try await node.boundPort()
+        // Generous: on a loaded two-core machine many nodes start at once while the suites run in parallel.
+        let port = try await node.boundPort(timeout: .seconds(120))
         return TestNode(node: node, api: LocalAPIClient(baseURL: "http://127.0.0.1:\(port)"), storePath: path, coordinator: token, task: task)
     }
 
