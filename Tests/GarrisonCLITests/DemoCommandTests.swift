@@ -5,9 +5,9 @@ import Testing
 /// `garrison demo` (the real system) and `garrison simulate` (the seeded simulation) as a newcomer runs them.
 @Suite struct DemoCommandTests {
     @Test("the real demo ends with a JSON summary: nothing lost or duplicated, converged, the scenarios seen")
-    func demoJSON() throws {
+    func demoJSON() async throws {
         // 14 and 20 share a border (the cross-border duplicate), 20 is the garrison cut off.
-        let run = try CLI.run("garrison", ["demo", "--duration", "15", "--garrisons", "KSP,14,20", "--json"])
+        let run = try await CLI.run("garrison", ["demo", "--duration", "15", "--garrisons", "KSP,14,20", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try run.lastLineJSON()
         #expect(summary["lost"] as? Int == 0)
@@ -53,7 +53,8 @@ import Testing
         }
         #expect(stderr.contains("[load]"), "\(stderr)")
         process.interrupt()
-        process.waitUntilExit()
+        // Polled, not waitUntilExit(): a blocked pool thread would stall the tests running beside this one.
+        while process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
         stderr = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 130, "\(stderr)")
         func path(after marker: String) -> String? {
@@ -70,15 +71,15 @@ import Testing
         (["demo", "--rate", "-1"], "--rate"), (["demo", "--counties", "/nonexistent.geojson"], "--counties"),
         (["simulate", "--garrisons", "99"], "--garrisons"), (["simulate", "--loss", "1.5"], "--loss"),
     ])
-    func badArgument(arguments: [String], mentions: String) throws {
-        let run = try CLI.run("garrison", arguments)
+    func badArgument(arguments: [String], mentions: String) async throws {
+        let run = try await CLI.run("garrison", arguments)
         #expect(run.status == 64)
         #expect(run.stderr.contains(mentions), "\(run.stderr)")
     }
 
     @Test("the seeded simulation stays reachable as `garrison simulate`")
-    func simulate() throws {
-        let run = try CLI.run("garrison", ["simulate", "--duration", "10", "--garrisons", "KSP,20,22", "--json"])
+    func simulate() async throws {
+        let run = try await CLI.run("garrison", ["simulate", "--duration", "10", "--garrisons", "KSP,20,22", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try run.lastLineJSON()
         #expect(summary["converged"] as? Bool == true)

@@ -24,8 +24,8 @@ import Testing
         return counties
     }
 
-    @Test func piaseczno() throws {
-        let run = try CLI.garrisonctl(["route", "--lat", "52.0814", "--lon", "21.0237", "--counties", Self.countiesPath()])
+    @Test func piaseczno() async throws {
+        let run = try await CLI.garrisonctl(["route", "--lat", "52.0814", "--lon", "21.0237", "--counties", Self.countiesPath()])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json()
         #expect(json["county"] as? String == "1418")
@@ -40,8 +40,8 @@ import Testing
         #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
     }
 
-    @Test func radom() throws {
-        let run = try CLI.garrisonctl(["route", "--lat", "51.4027", "--lon", "21.1471", "--counties", Self.countiesPath()])
+    @Test func radom() async throws {
+        let run = try await CLI.garrisonctl(["route", "--lat", "51.4027", "--lon", "21.1471", "--counties", Self.countiesPath()])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json()
         #expect(json["county"] as? String == "1463")
@@ -49,14 +49,14 @@ import Testing
         #expect(json["unit"] as? String == "KMP-1463")
     }
 
-    @Test func countiesFromEnvironment() throws {
-        let run = try CLI.garrisonctl(["route", "--lat", "51.4027", "--lon", "21.1471"], countiesVariable: Self.countiesPath())
+    @Test func countiesFromEnvironment() async throws {
+        let run = try await CLI.garrisonctl(["route", "--lat", "51.4027", "--lon", "21.1471"], countiesVariable: Self.countiesPath())
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try run.json()["county"] as? String == "1463")
     }
 
-    @Test func terytWithoutCounties() throws {
-        let run = try CLI.garrisonctl(["route", "--teryt", "1418"])
+    @Test func terytWithoutCounties() async throws {
+        let run = try await CLI.garrisonctl(["route", "--teryt", "1418"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json()
         #expect(json["garrison"] as? String == "KSP")
@@ -65,17 +65,17 @@ import Testing
         #expect(json["county_name"] is NSNull)
     }
 
-    @Test func terytWithCounties() throws {
-        let run = try CLI.garrisonctl(["route", "--teryt", "1418", "--counties", Self.countiesPath()])
+    @Test func terytWithCounties() async throws {
+        let run = try await CLI.garrisonctl(["route", "--teryt", "1418", "--counties", Self.countiesPath()])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try run.json()["county_name"] as? String == "piaseczyński")
-        let unknown = try CLI.garrisonctl(["route", "--teryt", "1499", "--counties", Self.countiesPath()])
+        let unknown = try await CLI.garrisonctl(["route", "--teryt", "1499", "--counties", Self.countiesPath()])
         #expect(unknown.status == 3)
         #expect(unknown.stderr.contains("1499"))
     }
 
-    @Test func berlinIsOutsidePoland() throws {
-        let run = try CLI.garrisonctl(["route", "--lat", "52.52", "--lon", "13.405", "--counties", Self.countiesPath()])
+    @Test func berlinIsOutsidePoland() async throws {
+        let run = try await CLI.garrisonctl(["route", "--lat", "52.52", "--lon", "13.405", "--counties", Self.countiesPath()])
         #expect(run.status == 3)
         #expect(run.stderr.contains("outside Poland"))
         #expect(run.stdout.isEmpty)
@@ -93,31 +93,31 @@ import Testing
         ["--teryt", "abcd"],
         [],
     ])
-    func usageError(_ arguments: [String]) throws {
+    func usageError(_ arguments: [String]) async throws {
         // Validation comes before any file is read, so the path need not exist.
-        let run = try CLI.garrisonctl(["route"] + arguments + ["--counties", "unused.geojson"])
+        let run = try await CLI.garrisonctl(["route"] + arguments + ["--counties", "unused.geojson"])
         #expect(run.status == 64, "\(arguments): \(run.stderr)")
         #expect(run.stderr.contains("Error:"))
         #expect(run.stdout.isEmpty)
     }
 
-    @Test func pointWithoutCounties() throws {
-        let run = try CLI.garrisonctl(["route", "--lat", "52.0814", "--lon", "21.0237"])
+    @Test func pointWithoutCounties() async throws {
+        let run = try await CLI.garrisonctl(["route", "--lat", "52.0814", "--lon", "21.0237"])
         #expect(run.status != 0)
         #expect(run.status == 64)
         #expect(run.stderr.contains("--counties"))
     }
 
-    @Test func unreadableCounties() throws {
+    @Test func unreadableCounties() async throws {
         let point = ["route", "--lat", "52.0814", "--lon", "21.0237"]
-        let missing = try CLI.garrisonctl(point + ["--counties", "/nonexistent/c.geojson"])
+        let missing = try await CLI.garrisonctl(point + ["--counties", "/nonexistent/c.geojson"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent/c.geojson"))
 
         let invalid = FileManager.default.temporaryDirectory.appendingPathComponent("garrison-route-\(UUID()).geojson")
         try Data("{not json".utf8).write(to: invalid)
         defer { try? FileManager.default.removeItem(at: invalid) }
-        let broken = try CLI.garrisonctl(point + ["--counties", invalid.path])
+        let broken = try await CLI.garrisonctl(point + ["--counties", invalid.path])
         #expect(broken.status == 1)
         #expect(broken.stderr.contains(invalid.path) && broken.stderr.contains("not valid JSON"))
     }

@@ -32,7 +32,18 @@ enum CLI {
     }
 
     /// Runs `name` with the arguments. stderr goes through a file so a chatty run can never block on a full pipe.
-    static func run(_ name: String, _ arguments: [String], environment overrides: [String: String?] = [:]) throws -> Run {
+    /// Runs a built executable to its end. The wait happens on a Dispatch thread, never on Swift's cooperative
+    /// pool: a test blocking one of a two-core machine's two pool threads for a whole demo run starved every other
+    /// test's tasks (and the in-process hub the command talks to).
+    static func run(_ name: String, _ arguments: [String], environment overrides: [String: String?] = [:]) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(name, arguments, environment: overrides) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ name: String, _ arguments: [String], environment overrides: [String: String?]) throws -> Run {
         let process = Process()
         process.executableURL = try Executables.url(name)
         process.arguments = arguments
@@ -55,7 +66,7 @@ enum CLI {
     }
 
     /// `garrisonctl` with `GARRISON_COUNTIES` removed from its environment unless given.
-    static func garrisonctl(_ arguments: [String], countiesVariable: String? = nil) throws -> Run {
-        try run("garrisonctl", arguments, environment: ["GARRISON_COUNTIES": countiesVariable])
+    static func garrisonctl(_ arguments: [String], countiesVariable: String? = nil) async throws -> Run {
+        try await run("garrisonctl", arguments, environment: ["GARRISON_COUNTIES": countiesVariable])
     }
 }
