@@ -48,12 +48,12 @@ extension NodeStore {
         -> StatisticsTally
     {
         var tally = StatisticsTally()
-        let (filter, filterArguments) = scope.filter
+        let (filter, filterArguments) = scope.cellFilter
         // Reports by day and garrison: the periods, the trend and the garrisons' totals.
         let days = try Row.fetchCursor(
             db,
             sql: """
-                SELECT period, garrison, SUM(n) AS n FROM stat_day WHERE dim = 0 AND period BETWEEN ? AND ?\(filter)
+                SELECT period, garrison, \(StatisticsScope.signedCount) FROM stat_day WHERE dim = 0 AND period BETWEEN ? AND ?\(filter)
                 GROUP BY period, garrison
                 """,
             arguments: [scope.firstDay, scope.lastDay] + filterArguments)
@@ -62,22 +62,23 @@ extension NodeStore {
         }
         let pieces = StatisticsCalendar.cover(first: scope.firstDay, last: scope.lastDay)
         try addCounts(
-            [.county, .category, .status, .unit], pieces: pieces, filter: scope.filter, into: &tally, db)
+            [.county, .category, .status, .unit], pieces: pieces, filter: scope.cellFilter, into: &tally, db)
         for piece in pieces {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT kind, garrison, unit, buckets FROM \(piece.months ? "stat_hist_month" : "stat_hist_day")
+                    SELECT kind, garrison, unit, hidden, buckets FROM \(piece.months ? "stat_hist_month" : "stat_hist_day")
                     WHERE kind IN (0, 1) AND period BETWEEN ? AND ?\(filter)
                     """,
                 arguments: [piece.lo, piece.hi] + filterArguments)
             while let row = try rows.next() {
                 let key = StatisticsTally.UnitKey(garrison: row[1], unit: row[2])
-                let data: Data = row[3]
+                let sign = (row[3] as Bool) ? -piece.sign : piece.sign
+                let data: Data = row[4]
                 if (row[0] as Int) == 0 {
-                    StatisticsCells.Histogram.add(data, into: &tally.units[key, default: .init()].read, sign: piece.sign)
+                    StatisticsCells.Histogram.add(data, into: &tally.units[key, default: .init()].read, sign: sign)
                 } else {
-                    StatisticsCells.Histogram.add(data, into: &tally.units[key, default: .init()].verify, sign: piece.sign)
+                    StatisticsCells.Histogram.add(data, into: &tally.units[key, default: .init()].verify, sign: sign)
                 }
             }
         }
@@ -91,16 +92,16 @@ extension NodeStore {
             let reachDay = StatisticsCalendar.day(reach)
             let lastWhole = min(scope.lastDay, StatisticsCalendar.previousDay(reachDay))
             try addCounts(
-                [dimension], pieces: StatisticsCalendar.cover(first: scope.firstDay, last: lastWhole), filter: scope.filter,
+                [dimension], pieces: StatisticsCalendar.cover(first: scope.firstDay, last: lastWhole), filter: scope.cellFilter,
                 into: &tally, db)
             guard reachDay >= scope.firstDay, reachDay <= scope.lastDay else { continue }
             let open = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT garrison, coalesce(unit, ''), count(*) FROM report
-                    WHERE \(column) IS NULL AND created_at >= ? AND created_at < ?\(filter) GROUP BY 1, 2
+                    WHERE \(column) IS NULL AND created_at >= ? AND created_at < ?\(scope.rowFilter.0) GROUP BY 1, 2
                     """,
-                arguments: [StatisticsCalendar.start(ofDay: reachDay), reach] + filterArguments)
+                arguments: [StatisticsCalendar.start(ofDay: reachDay), reach] + scope.rowFilter.1)
             while let row = try open.next() {
                 let key = StatisticsTally.UnitKey(garrison: row[0], unit: row[1])
                 if dimension == .unread {
@@ -124,7 +125,7 @@ extension NodeStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT dim, garrison, key, SUM(n) FROM \(piece.months ? "stat_month" : "stat_day")
+                    SELECT dim, garrison, key, \(StatisticsScope.signedCount) FROM \(piece.months ? "stat_month" : "stat_day")
                     WHERE dim IN (\(dims)) AND period BETWEEN ? AND ?\(filter.0) GROUP BY dim, garrison, key
                     """,
                 arguments: [piece.lo, piece.hi] + filter.1)
@@ -152,7 +153,7 @@ extension NodeStore {
     {
         var tally = StatisticsTally()
         var days = StatisticsCalendar.DayCache()
-        let (filter, filterArguments) = scope.filter
+        let (filter, filterArguments) = scope.rowFilter
         let rows = try Row.fetchCursor(
             db,
             sql: "SELECT \(StatisticsRow.columns) FROM report WHERE created_at >= ? AND created_at < ?\(filter)",
@@ -213,20 +214,32 @@ struct StatisticsScope {
             ? GarrisonRegistry.standard.garrisons.map(\.code).filter { phases[$0]?.isPublic != true }.map(\.rawValue) : []
     }
 
-    /// The `AND …` clauses (cells and report rows share the column names) and their arguments.
-    var filter: (String, StatementArguments) {
+    /// The `AND …` clauses on report rows and their arguments.
+    var rowFilter: (String, StatementArguments) {
+        let (clauses, arguments) = garrisonFilter
+        return (clauses + (query.publicOnly ? " AND hidden = 0" : ""), arguments)
+    }
+
+    /// The `AND …` clauses on cells: the public variant reads both `hidden` 0 (every report) and 1 (the hidden
+    /// ones, subtracted: `signedCount`), the internal one only `hidden` 0.
+    var cellFilter: (String, StatementArguments) {
+        let (clauses, arguments) = garrisonFilter
+        return (clauses + (query.publicOnly ? "" : " AND hidden = 0"), arguments)
+    }
+
+    /// A count cell's sum with the hidden reports' cells taken away.
+    static let signedCount = "SUM(CASE hidden WHEN 0 THEN n ELSE -n END)"
+
+    private var garrisonFilter: (String, StatementArguments) {
         var clauses = ""
         var arguments: StatementArguments = []
         if let garrison {
             clauses += " AND garrison = ?"
             arguments += [garrison.rawValue]
         }
-        if query.publicOnly {
-            clauses += " AND hidden = 0"
-            if !excluded.isEmpty {
-                clauses += " AND garrison NOT IN (\(excluded.map { _ in "?" }.joined(separator: ",")))"
-                arguments += StatementArguments(excluded)
-            }
+        if query.publicOnly, !excluded.isEmpty {
+            clauses += " AND garrison NOT IN (\(excluded.map { _ in "?" }.joined(separator: ",")))"
+            arguments += StatementArguments(excluded)
         }
         return (clauses, arguments)
     }

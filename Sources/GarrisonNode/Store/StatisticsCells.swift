@@ -45,7 +45,8 @@ struct StatisticsRow: Equatable {
 /// thousand rows instead of every report.
 ///
 /// Each report with a creation time counts in two grains, its Warsaw creation day (`stat_day`, `yyyymmdd`) and
-/// month (`stat_month`, `yyyymm`), keyed by its garrison and `hidden` (the public variant filters on both):
+/// month (`stat_month`, `yyyymm`), keyed by its garrison and `hidden`: cells with `hidden` 0 count every report,
+/// cells with `hidden` 1 count the hidden ones again (the public variant subtracts them):
 /// - `stat_day` / `stat_month` `(dim, period, garrison, hidden, key) → n`: one count per `Dimension`;
 /// - `stat_hist_day` / `stat_hist_month` `(kind, period, garrison, hidden, unit) → buckets`: histograms of the
 ///   time from creation to first read (kind 0) and to the verified outcome (kind 1), by `Histogram`'s buckets.
@@ -155,10 +156,14 @@ enum StatisticsCells {
             guard let created = row.createdMillis else { return }
             let day = days.day(created)
             let unit = row.unit ?? ""
-            for grain in Grain.allCases {
+            // Every report counts in the `hidden` 0 cells; a hidden one counts again in the `hidden` 1 cells, which
+            // the public variant subtracts. Hidden reports are rare, so both variants read about one row per cell.
+            var variants: [(grain: Grain, hidden: Bool)] = [(.day, false), (.month, false)]
+            if row.hidden { variants += [(.day, true), (.month, true)] }
+            for (grain, hidden) in variants {
                 let period = grain == .day ? day : day / 100
                 func count(_ dim: Dimension, _ key: String) {
-                    counts[CountKey(grain: grain, dim: dim, period: period, garrison: row.garrison, hidden: row.hidden, key: key), default: 0] += sign
+                    counts[CountKey(grain: grain, dim: dim, period: period, garrison: row.garrison, hidden: hidden, key: key), default: 0] += sign
                 }
                 count(.total, "")
                 count(.county, row.county ?? "")
@@ -169,7 +174,7 @@ enum StatisticsCells {
                 if row.verifiedMillis == nil { count(.unverified, unit) }
                 for (kind, event) in [(0, row.readMillis), (1, row.verifiedMillis)] {
                     guard let event else { continue }
-                    let key = HistogramKey(grain: grain, kind: kind, period: period, garrison: row.garrison, hidden: row.hidden, unit: unit)
+                    let key = HistogramKey(grain: grain, kind: kind, period: period, garrison: row.garrison, hidden: hidden, unit: unit)
                     histograms[key, default: [:]][Histogram.bucket(event - created), default: 0] += sign
                 }
             }
