@@ -82,6 +82,7 @@ enum NationalLoad {
             }
             if made >= nextProgress, made < reports {
                 print("  … \(made) of \(reports) reports loaded (\(HubApplyBenchmark.format(clock.now - began)) s)")
+                fflush(nil)  // shown as it happens when the output goes to a file or a pipe
                 nextProgress += reports / 10
             }
         }
