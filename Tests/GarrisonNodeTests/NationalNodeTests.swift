@@ -173,6 +173,16 @@ struct NationalNodeTests {
         let read20 = try #require(garrisons.first { $0["garrison"] as? String == "20" }?["read"] as? [String: Any])
         #expect(read20["measured"] as? Int == raw.filter { $0.garrison == "20" && $0[.readAt] != nil }.count)
         #expect(read20["on_time_share"] as? Double == 1.0, "every report read so far was read at once")
+        // Read times are bucketed by the hour: every report here was read within its first hour.
+        #expect(full["deadline_bucket_hours"] as? Int == 1)
+        #expect([0.0, 1.0].contains(read20["median_hours"] as? Double ?? -1), "the hour's upper bound (0: read in the same ms)")
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let year = StatisticsQuery(fromMillis: now - 365 * 86_400_000, toMillis: now + 1, period: .day)
+        #expect(try national.store.statistics(year, nowMillis: now) == national.store.statisticsByScan(year, nowMillis: now),
+            "the cells give what a scan of every report row gives")
+        let only20 = try await national.api.send(.GET, "/v1/stats?garrison=20", token: national.coordinator).json()
+        #expect(only20["reports"] as? Int == count { $0.garrison?.rawValue }["20"])
+        #expect(try await national.api.send(.GET, "/v1/stats?garrison=99", token: national.coordinator).code == "invalid_parameter")
 
         let open = try await national.api.send(.GET, "/v1/public/stats", token: nil).json()
         #expect(open["public"] as? Bool == true)

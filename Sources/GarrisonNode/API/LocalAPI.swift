@@ -161,7 +161,8 @@ struct LocalAPI: Sendable {
     }
 
     /// `GET /v1/stats` (staff) and `/v1/public/stats` (no token; live garrisons only, hidden reports left out):
-    /// `from`, `to` (ms; the last 365 days by default), `period=day|week|month`, `format=json|csv`.
+    /// `from`, `to` (ms; the last 365 days by default; widened to whole days of Polish time), `period=day|week|month`,
+    /// `garrison` (one garrison only), `format=json|csv`. Read from the pre-aggregated cells (`StatisticsCells`).
     private func statistics(_ request: Request, publicOnly: Bool) throws -> Response {
         let now = node.clock()
         let to = try request.integer("to", default: now + 1, in: 1...Int64.max)
@@ -169,8 +170,16 @@ struct LocalAPI: Sendable {
         guard let period = StatisticsQuery.Period(rawValue: request.text("period") ?? "month") else {
             throw Problem.badRequest("invalid_parameter", "period is day, week or month")
         }
+        var garrison: GarrisonCode?
+        if let code = request.text("garrison") {
+            guard GarrisonRegistry.standard.contains(GarrisonCode(rawValue: code)) else {
+                throw Problem.badRequest("invalid_parameter", "garrison \"\(code)\" is not one of the 17 garrisons")
+            }
+            garrison = GarrisonCode(rawValue: code)
+        }
         var statistics = try store.statistics(
-            StatisticsQuery(fromMillis: from, toMillis: to, period: period, publicOnly: publicOnly), nowMillis: now)
+            StatisticsQuery(fromMillis: from, toMillis: to, period: period, publicOnly: publicOnly, garrison: garrison),
+            nowMillis: now)
         let lags = node.worker?.measured.lagByFeed ?? [:]
         for index in statistics.garrisons.indices {
             statistics.garrisons[index].lagMillis = lags[GarrisonCode(rawValue: statistics.garrisons[index].garrison)]

@@ -126,6 +126,12 @@ enum NodeSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            // National statistics from pre-aggregated cells (StatisticsCells), kept by every write of a report
+            // row; the reports already stored are counted in here.
+            try db.execute(sql: StatisticsCells.schema)
+            try StatisticsCells.backfill(db)
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GarrisonCore
+import Synchronization
 
 extension NodeStore {
     /// The push of queued changes from `fromSeq`, at most `limit` of them, as the JSON body of
@@ -39,7 +40,7 @@ extension NodeStore {
     public func perform(
         _ effects: [SyncEffect], checkpoint: SyncCheckpoint, feed: GarrisonCode? = nil, nowMillis: Int64
     ) throws -> EffectReport {
-        try write { db in
+        let effectReport = try write { db in
             var report = EffectReport()
             for effect in effects {
                 switch effect {
@@ -70,6 +71,25 @@ extension NodeStore {
             }
             try saveClock(db)
             return report
+        }
+        if !effectReport.lagMillis.isEmpty {
+            // Measured once committed: the delays run from the hub's commit to this commit.
+            let committed = Int64(Date().timeIntervalSince1970 * 1000)
+            lagSamples.withLock { samples in
+                samples?.append(contentsOf: effectReport.lagMillis.map { $0 + max(0, committed - nowMillis) })
+            }
+        }
+        return effectReport
+    }
+
+    /// Starts keeping every pulled change's delay from the hub's commit to its local commit (benchmarks).
+    public func startLagSampling() { lagSamples.withLock { $0 = [] } }
+
+    /// The delays kept since `startLagSampling`, in milliseconds; keeping goes on.
+    public func takeLagSamples() -> [Int64] {
+        lagSamples.withLock { samples in
+            defer { if samples != nil { samples = [] } }
+            return samples ?? []
         }
     }
 

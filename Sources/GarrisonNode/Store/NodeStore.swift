@@ -18,6 +18,8 @@ public final class NodeStore: Sendable {
     let cache = StateCache()
     /// The national node links cross-border duplicates as pulled reports arrive; nil elsewhere.
     let duplicateRule: DuplicateRule?
+    /// Every pulled change's hub-commit-to-apply delay, when a benchmark asked for them (nil: not kept).
+    let lagSamples = Mutex<[Int64]?>(nil)
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(
@@ -154,8 +156,21 @@ public final class NodeStore: Sendable {
         return try JSONDecoder().decode(ReportState.self, from: Data(text.utf8))
     }
 
-    /// Stores a report's state with the columns units filter on.
+    /// Stores a report's state with the columns units filter on, and moves the report in the statistics cells
+    /// in the same transaction.
     static func save(_ state: ReportState, nowMillis: Int64, _ db: Database) throws {
+        var cells = StatisticsCells.Delta()
+        try save(state, nowMillis: nowMillis, db, cells: &cells)
+        try cells.flush(db)
+    }
+
+    /// The one statement that writes a `report` row: the row's old and new statistics contributions go into
+    /// `cells`, which the caller flushes before its transaction commits (a bulk load flushes once per batch).
+    static func save(_ state: ReportState, nowMillis: Int64, _ db: Database, cells: inout StatisticsCells.Delta) throws {
+        let old = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(StatisticsRow.columns) FROM report WHERE id = ?"), arguments: [state.reportID]
+        ).map(StatisticsRow.init)
+        cells.move(from: old, to: StatisticsRow(state))
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         try db.execute(
             sql: """
