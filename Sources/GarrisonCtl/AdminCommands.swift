@@ -31,7 +31,7 @@ struct StatusCommand: AsyncParsableCommand {
         let reports: Int64
         let openConflicts: Int64
         let openQuarantine: Int64
-        let expiring: [PKICommand.List.Line]
+        let expiring: [CertificateLine]
 
 
         private enum CodingKeys: String, CodingKey {
@@ -58,7 +58,7 @@ struct StatusCommand: AsyncParsableCommand {
         let summary = try await hub.withClient { client in
             let readiness = try? client.decode(Readiness.self, try await client.send(.GET, "/readyz"))
             let garrisons = try await client.overview()
-            let certificates = try client.decode([PKICommand.List.Line].self, try await client.send(.GET, "/v1/admin/certificates"))
+            let certificates = try await client.certificates()
             return Summary(
                 ready: readiness?.status == "ready", schemaVersion: readiness?.schemaVersion,
                 phases: Dictionary(grouping: garrisons, by: \.phase).mapValues(\.count),

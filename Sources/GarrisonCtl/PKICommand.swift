@@ -256,22 +256,8 @@ extension PKICommand {
         @Flag(help: "Print JSON.")
         var json = false
 
-        struct Line: Codable {
-            let serial: String
-            let identity: String
-            let source: String
-            let daysToExpiry: Int
-            let revoked: Bool
-
-            private enum CodingKeys: String, CodingKey {
-                case serial, identity, source
-                case daysToExpiry = "days_to_expiry"
-                case revoked
-            }
-        }
-
         func run() async throws {
-            let lines = try await hub.withClient { try $0.decode([Line].self, try await $0.send(.GET, "/v1/admin/certificates")) }
+            let lines = try await hub.withClient { try await $0.certificates() }
                 .filter { line in expiringWithin.map { line.daysToExpiry <= $0 } ?? true }
             if json { return try Output.json(lines) }
             Output.table(

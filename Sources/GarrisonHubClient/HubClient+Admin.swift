@@ -22,6 +22,11 @@ extension HubClient {
         try decode([PhaseChange].self, try await send(.GET, "/v1/admin/audit?limit=\(limit)" + (garrison.map { "&garrison=\($0)" } ?? "")))
     }
 
+    /// `GET /v1/admin/certificates`: the certificates the hub knows, soonest expiry first.
+    public func certificates() async throws -> [CertificateLine] {
+        try decode([CertificateLine].self, try await send(.GET, "/v1/admin/certificates"))
+    }
+
     /// `POST /v1/admin/enrollment-tokens`: a one-time token for a garrison's node (nil: the national node).
     public func createEnrollmentToken(garrison: String?, ttlHours: Double = 24) async throws -> EnrollmentToken {
         struct Order: Encodable {

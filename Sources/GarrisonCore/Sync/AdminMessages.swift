@@ -281,3 +281,31 @@ public struct PhaseChangeResult: Codable, Hashable, Sendable {
         self.gates = gates
     }
 }
+
+/// One certificate the hub knows (`GET /v1/admin/certificates`): its own, one it signed at enrollment, or one seen
+/// in a request, with its days to expiry and whether it is revoked.
+public struct CertificateLine: Codable, Hashable, Sendable {
+    public let serial: String
+    public let identity: String
+    /// `hub`, `enrolled` or `seen`.
+    public let source: String
+    public let notAfter: Date
+    public let daysToExpiry: Int
+    public let revoked: Bool
+
+    public init(serial: String, identity: String, source: String, notAfter: Date, daysToExpiry: Int, revoked: Bool) {
+        self.serial = serial
+        self.identity = identity
+        self.source = source
+        self.notAfter = notAfter
+        self.daysToExpiry = daysToExpiry
+        self.revoked = revoked
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case serial, identity, source
+        case notAfter = "not_after"
+        case daysToExpiry = "days_to_expiry"
+        case revoked
+    }
+}

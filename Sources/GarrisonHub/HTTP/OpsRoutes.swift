@@ -1,5 +1,6 @@
 import GarrisonHTTP
 import Foundation
+import GarrisonCore
 import Hummingbird
 
 /// `/healthz` (the process answers), `/readyz` (database reachable, migrations current) and Prometheus
@@ -8,7 +9,7 @@ struct OpsRoutes {
     let store: HubStore
     let metrics: HubMetrics
     /// The certificates the hub knows, for `garrison_hub_certificate_expiry_days`.
-    let certificates: @Sendable () async throws -> [RolloutRoutes.CertificateLine]
+    let certificates: @Sendable () async throws -> [CertificateLine]
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }

@@ -31,22 +31,6 @@ struct RolloutRoutes {
         let reason: String
     }
 
-    /// One line of `GET /v1/admin/certificates`.
-    struct CertificateLine: Encodable {
-        let serial: String
-        let identity: String
-        let source: String
-        let notAfter: Date
-        let daysToExpiry: Int
-        let revoked: Bool
-
-        private enum CodingKeys: String, CodingKey {
-            case serial, identity, source
-            case notAfter = "not_after"
-            case daysToExpiry = "days_to_expiry"
-            case revoked
-        }
-    }
 
     func register(on router: Router<HubRequestContext>) {
         let admin = router.group("/v1/admin")
