@@ -49,7 +49,7 @@ struct IntakeRoutes {
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
         router.post("/v1/public/reports") { request, context in
-            try await Problem.answering(context, service: "hub", translate: { _ in nil }) {
+            try await answering(context) {
                 let submission = try await request.decodeJSON(Submission.self, limit: configuration.intakeMaxBodyBytes)
                 let receipt = try await accept(submission)
                 context.logger.info("citizen's report accepted", metadata: ["report": "\(receipt.id)", "garrison": "\(receipt.garrison)"])
