@@ -1,5 +1,6 @@
 import Foundation
 import GarrisonCore
+import GarrisonHub
 import Logging
 import PostgresNIO
 
@@ -49,21 +50,7 @@ final class HubInspector: Sendable {
     }
 
     /// Every report's state as the hub stores it, notes included, by report id.
-    func states() async throws -> [String: ReportState] {
-        let rows = try await client.query("""
-            SELECT r.state::text,
-                   COALESCE((SELECT json_agg(n.note)::text FROM notes n WHERE n.report_id = r.report_id), '[]')
-            FROM reports r
-            """)
-        var states: [String: ReportState] = [:]
-        let decoder = JSONDecoder()
-        for try await (state, notes) in rows.decode((String, String).self) {
-            var decoded = try decoder.decode(ReportState.self, from: Data(state.utf8))
-            for note in try decoder.decode([Note].self, from: Data(notes.utf8)) { decoded.notes[note.id] = note }
-            states[decoded.reportID] = decoded
-        }
-        return states
-    }
+    func states() async throws -> [String: ReportState] { try await HubStore.storedStates(through: client) }
 
     private func grouped(_ sql: String) async throws -> [String: Int] {
         var counts: [String: Int] = [:]

@@ -68,12 +68,6 @@ struct IntakeRoutes {
         }
         let point = submission.location.map { Coordinate(latitude: $0.lat, longitude: $0.lon) }
         let route = try self.route(point, county: submission.county)
-        let phases = try await store.garrisonPhases()
-        guard phases.first(where: { $0.garrison == route.garrison })?.phase.syncs == true else {
-            metrics.refused(garrison: route.garrison.rawValue, code: "not_covered_yet")
-            throw Problem.conflict(
-                "not_covered_yet", "the threat map does not cover \(route.garrisonName) yet; call 112 in an emergency")
-        }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var random = SystemRandomNumberGenerator()
         let id = UUIDv7.make(millis: now, using: &random)
@@ -83,9 +77,17 @@ struct IntakeRoutes {
             categoryVersion: version, description: submission.description, pillar: .citizensOnline,
             eventAtMillis: submission.eventAt, timeOfDay: submission.timeOfDay.flatMap(TimeOfDay.init(rawValue:)), daysOfWeek: [],
             unit: nil)
-        let state = try await store.intake(
-            garrison: route.garrison, deviceID: submission.deviceID, perDay: configuration.intakeReportsPerDevicePerDay, nowMillis: now
-        ) { writer in writer.create(report, nowMillis: now) }
+        let state: ReportState
+        do {
+            state = try await store.intake(
+                garrison: route.garrison, deviceID: submission.deviceID, perDay: configuration.intakeReportsPerDevicePerDay,
+                nowMillis: now
+            ) { writer in writer.create(report, nowMillis: now) }
+        } catch let problem as Problem where problem.code == "not_covered_yet" {
+            metrics.refused(garrison: route.garrison.rawValue, code: problem.code)
+            throw Problem.conflict(
+                "not_covered_yet", "the threat map does not cover \(route.garrisonName) yet; call 112 in an emergency")
+        }
         return Receipt(id: state.reportID, garrison: route.garrison.rawValue, county: route.county.rawValue)
     }
 

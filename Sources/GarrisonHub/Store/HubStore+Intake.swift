@@ -8,7 +8,8 @@ extension HubStore {
     static let intake = Principal(role: .intake, site: SiteID(rawValue: "intake"))
 
     /// Stores a citizen's report made by `make` with the hub's clock, in one transaction with the device's daily
-    /// count: a device past `perDay` reports today is refused (429 `daily_limit`) and nothing is stored. The report
+    /// count: a garrison not in pilot or live is refused (409 `not_covered_yet`), a device past `perDay` reports
+    /// today is refused (429 `daily_limit`), and nothing is stored. The report
     /// is validated and merged like any change and goes to its garrison's feed. Only a hash of the device is kept.
     public func intake(
         garrison: GarrisonCode, deviceID: String, perDay: Int, nowMillis: Int64,
@@ -25,6 +26,15 @@ extension HubStore {
             return change
         }
         return try await transaction(as: .garrison(garrison)) { connection in
+            var phase: RolloutPhase?
+            for try await text in try await connection.query(
+                "SELECT phase FROM garrisons WHERE code = \(garrison.rawValue)", logger: self.logger
+            ).decode(String.self) {
+                phase = RolloutPhase(rawValue: text)
+            }
+            guard phase?.syncs == true else {
+                throw Problem.conflict("not_covered_yet", "the threat map does not cover garrison \(garrison) yet")
+            }
             var count = 0
             for try await reports in try await connection.query(
                 """
