@@ -27,6 +27,10 @@ import PostgresNIO
 /// - `intake.address` (`off` by default): the citizens' public intake, plain HTTP for a TLS-terminating proxy in
 ///   front; `intake.reports_per_device_per_day` (1), `intake.max_body_bytes` (64 KiB); `intake.counties`: the
 ///   counties' GeoJSON to route citizens' points by (without it the app must name the county's TERYT code).
+/// - `validation.counties` (defaults to `intake.counties`): the counties' GeoJSON every report's point is checked
+///   against (a point must lie in its county); without it only Poland's bounding box is checked.
+/// - `limits.max_clock_skew_seconds` (300): how far ahead of the hub's clock a pushed stamp or time may be; a
+///   change beyond it is quarantined with `stamp_in_future` and its node told that its clock runs ahead.
 /// - `rollout.seen_within_seconds` (900): how recently a garrison's node must have synced to be promoted to
 ///   live; `rollout.waves`: a waves file (`Config/rollout.yaml`) whose wave numbers the hub adopts at start.
 public struct HubConfiguration: Sendable {
@@ -58,6 +62,9 @@ public struct HubConfiguration: Sendable {
     public var intakeReportsPerDevicePerDay: Int
     public var intakeMaxBodyBytes: Int
     public var intakeCountiesPath: String?
+    /// The boundaries every report's point is checked against (nil: Poland's bounding box only).
+    public var validationCountiesPath: String?
+    public var maxClockSkew: Duration
 
     /// Reads every key, failing on the first missing or invalid one with a message naming it.
     public init(reader: ConfigReader) throws(ConfigError) {
@@ -93,6 +100,9 @@ public struct HubConfiguration: Sendable {
         intakeReportsPerDevicePerDay = try reader.int("intake.reports_per_device_per_day", default: 1, in: 1...1000)
         intakeMaxBodyBytes = try reader.int("intake.max_body_bytes", default: 64 << 10, in: 1024...(1 << 20))
         intakeCountiesPath = reader.optionalString("intake.counties") == nil ? nil : try reader.path("intake.counties")
+        validationCountiesPath = reader.optionalString("validation.counties") == nil
+            ? intakeCountiesPath : try reader.path("validation.counties")
+        maxClockSkew = try reader.seconds("limits.max_clock_skew_seconds", default: 300, in: 1...86_400)
     }
 }
 
