@@ -36,7 +36,7 @@ struct HostileInputSuiteTests {
         }
     }
 
-    @Test("10,000 hostile changes and 2,300 hostile requests: no 5xx, stable refusals, the canary unchanged and syncing")
+    @Test("10,000 hostile changes in 400 pushes, 205 pushes refused whole, 2,000 hostile API requests: no 5xx, stable refusals, the canary unchanged and syncing")
     func suite() async throws {
         let hub = try await TestHub.start()
         let canary = try await TestNode.start(pki: hub.pki, hubURL: hub.baseURL, garrison: "22")
@@ -65,13 +65,25 @@ struct HostileInputSuiteTests {
         var rejections = 0
         var seq: Int64 = 0
         try await hub.withClient(attacker) { client in
+            var foreign = 0
             for batch in 0..<400 {
                 var queued: [QueuedChange] = []
-                for index in 0..<25 {
+                while queued.count < 25 {
                     let base = writer.create(.init(
                         id: inputs.uuid(), garrison: "20", county: CountyCode("2061"), location: Coordinate(latitude: 53.13, longitude: 23.16),
-                        category: 16, description: "Zgłoszenie \(batch).\(index)", pillar: .directContact), nowMillis: now)
-                    queued.append(QueuedChange(seq: seq + Int64(index) + 1, change: inputs.chance(20) ? base : inputs.mutate(base, sender: site)))
+                        category: 16, description: "Zgłoszenie \(batch).\(queued.count)", pillar: .directContact), nowMillis: now)
+                    let change = inputs.chance(20) ? base : inputs.mutate(base, sender: site)
+                    if change.garrison != "20", GarrisonRegistry.standard.contains(change.garrison) {
+                        // Another garrison's: the whole push is refused (403 cross_tenant, counted), as it must be.
+                        guard foreign < 200 else { continue }
+                        foreign += 1
+                        let body = try JSONEncoder().encode(PushRequest(changes: [QueuedChange(seq: seq + 1, change: change)]))
+                        let answer = try await client.exchange(.POST, "/v1/sync/push", body: body)
+                        tally.record(answer.status, contentType: answer.contentType, body: answer.body, "foreign push")
+                        #expect(answer.status == 403 && answer.problemCode == "cross_tenant")
+                        continue
+                    }
+                    queued.append(QueuedChange(seq: seq + Int64(queued.count) + 1, change: change))
                 }
                 let valid = Array(try JSONEncoder().encode(PushRequest(changes: queued)))
                 let body = batch % 40 == 39 ? inputs.json(from: valid) : valid
@@ -98,7 +110,7 @@ struct HostileInputSuiteTests {
             }
         }
         let pushed = tally.inputs
-        print("hostile suite, pushes: \(tally.summary); \(rejections) changes quarantined")
+        print("hostile suite, pushes: \(tally.summary); 10,000 changes in 400 batches, \(rejections) quarantined")
         let quarantined = try await hub.withDatabase { client in
             var count = 0
             for try await value in try await client.query("SELECT count(*)::int8 FROM quarantine WHERE node_id = 'attacker-20'").decode(Int64.self) {
@@ -108,6 +120,7 @@ struct HostileInputSuiteTests {
         }
         #expect(quarantined >= rejections, "every refused change is a quarantine entry")
         #expect(rejections > 5_000, "most hostile changes are refused")
+        #expect(tally.statuses[200, default: 0] >= 380, "the batches are taken whole: \(tally.summary)")
 
         // The units' API of garrison 20's node, with a coordinator's token.
         let existing = try await target.api.create(token: target.coordinator, county: "2061")

@@ -75,7 +75,11 @@ struct SyncRoutes {
         }
         // Each change was decoded on its own: one the hub cannot read is quarantined, the rest applies.
         let (batch, unreadable) = received.request(sender: principal)
-        if principal.role == .node, let foreign = batch.changes.first(where: { $0.change.garrison != principal.garrison }) {
+        // A push naming another real garrison is refused whole and counted (DESIGN §6); a garrison code that names
+        // none is a malformed change, quarantined with the rest of the batch applying.
+        if principal.role == .node,
+            let foreign = batch.changes.first(where: { $0.change.garrison != principal.garrison && registry.contains($0.change.garrison) })
+        {
             metrics.refused(garrison: label, code: "cross_tenant")
             logger.warning("cross-tenant push refused", metadata: ["target": "\(foreign.change.garrison)"])
             throw Problem.forbidden(

@@ -86,7 +86,9 @@ extension HubStore {
         _ request: PushRequest, from principal: Principal, refused: [Int64: QuarantineReason], nowMillis: Int64
     ) async throws -> PushResult {
         let tenant: Tenant = principal.garrison.map(Tenant.garrison) ?? .all
-        let ids = Array(Set(request.changes.map(\.change.reportID))).sorted()
+        // Only ids in their one format can name a stored report; anything else (a NUL in it, say) is never sent to
+        // PostgreSQL, and its change is quarantined by the validator.
+        let ids = Array(Set(request.changes.map(\.change.reportID).filter(WireID.isUUIDv7))).sorted()
         let identity = try await identity()
         var unavailable = Set<String>()
         for _ in 0..<3 {

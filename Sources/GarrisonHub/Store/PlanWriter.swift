@@ -66,10 +66,12 @@ struct PlanWriter {
         for item in plan.quarantined {
             quarantine.garrisons.append(quarantineGarrison(item.change, sender: sender.principal, current: current))
             quarantine.seqs.append(item.seq ?? -1)
-            quarantine.reports.append(item.change.reportID)
-            quarantine.changes.append(String(decoding: try encoder.encode(item.change), as: UTF8.self))
-            quarantine.codes.append(item.reason.code)
-            quarantine.messages.append(item.reason.message)
+            // A refused change may hold what PostgreSQL refuses (NUL): its kept copy and reason are scrubbed.
+            let kept = item.change.scrubbedForStorage
+            quarantine.reports.append(kept.reportID)
+            quarantine.changes.append(String(decoding: try encoder.encode(kept), as: UTF8.self))
+            quarantine.codes.append(item.reason.code.scrubbedForStorage)
+            quarantine.messages.append(item.reason.message.scrubbedForStorage)
         }
         let principal = sender.principal
         let hasHighWater = sender.highWater != nil
