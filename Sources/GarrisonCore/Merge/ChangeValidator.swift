@@ -111,7 +111,12 @@ public struct ChangeValidator: Sendable {
         for note in change.notes {
             try WireID.checkUUIDv7(note.id, field: "notes.id")
             try TextRule.name.check(note.author, field: "notes.author")
-            try TextRule.note.check(note.text, field: "notes.text")
+            do {
+                try TextRule.note.check(note.text, field: "notes.text")
+            } catch where error.code != "invalid_text" {
+                // The stable code notes had before texts were checked by scalars and bytes.
+                throw ValidationError(code: "invalid_note", message: error.message, field: error.field)
+            }
             try bounds.checkTime(note.atMillis, field: "notes.at")
         }
         for confirmation in change.confirmations {
