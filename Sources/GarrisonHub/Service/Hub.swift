@@ -55,6 +55,7 @@ public struct Hub: Sendable {
         let tls = try HubTLS.serverConfiguration(configuration)
         let router = Router(context: HubRequestContext.self)
         router.middlewares.add(ProblemMiddleware())
+        router.addOpenAPI(HubOpenAPI.tls)
         let ownCertificates = try HubTLS.ownCertificates(configuration)
         SyncRoutes(
             store: store, signals: signals, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration,
@@ -82,6 +83,7 @@ public struct Hub: Sendable {
         if let ops = configuration.opsAddress {
             let opsRouter = Router()
             opsRouter.middlewares.add(ProblemMiddleware())
+            opsRouter.addOpenAPI(HubOpenAPI.opsListener)
             OpsRoutes(store: store, metrics: metrics, certificates: { try await rollout.certificateLines() }).register(on: opsRouter)
             app.addServices(
                 Application(
