@@ -23,9 +23,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension Problem {
-    /// Runs a handler and turns every failure into problem+json: `Problem`s as they are, what `translate` knows
-    /// (a database outage into 503, say) as it says, anything else into a logged 500 that tells the caller
-    /// nothing internal.
+    /// Runs a handler and turns every failure into problem+json: `Problem`s and Hummingbird's `HTTPError`s as they
+    /// are, what `translate` knows (a database outage into 503, say) as it says, anything else into a logged 500
+    /// that tells the caller nothing internal.
     public static func answering<Context: RequestContext>(
         _ context: Context, service: String, translate: (any Error) -> Problem? = { _ in nil },
         _ body: () async throws -> Response
@@ -34,6 +34,10 @@ extension Problem {
             return try await body()
         } catch let problem as Problem {
             throw problem
+        } catch let error as HTTPError {
+            // Hummingbird's own refusals (a path parameter of the wrong type, say) keep their status: the
+            // middleware answers them as problem+json.
+            throw error
         } catch {
             if let problem = translate(error) { throw problem }
             context.logger.error("internal failure", metadata: ["error": "\(String(reflecting: error))"])
