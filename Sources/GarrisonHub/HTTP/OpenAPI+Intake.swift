@@ -26,7 +26,10 @@ extension HubOpenAPI {
             "tags": ["intake"], "operationId": "submitReport",
             "summary": "A citizen's report, routed to its county's garrison",
             "description": "One report per device per day (429 `daily_limit`); the device is kept only as a hash and the answer never says who reported. A garrison not in pilot or live answers 409 `not_covered_yet`. Without or with a forged `device_token`: 401 (issue 13).",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
+            "requestBody": {"required": true, "content": {"application/json": {
+              "schema": {"$ref": "#/components/schemas/Submission"},
+              "example": {"device_id": "app-7f3c9a2e", "device_token": "dt_example", "category": 7, "description": "Dziura w jezdni przy przejściu", "county": "2061", "time_of_day": "evening"}
+            }}},
             "responses": {
               "201": {"description": "Accepted.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}},
               "400": {"$ref": "#/components/responses/BadRequest"},

@@ -7,7 +7,10 @@ extension NodeOpenAPI {
           "post": {
             "tags": ["reports"], "operationId": "createReport", "summary": "Record a report (pillar 1 or 2) in status Nowe",
             "description": "An officer or local coordinator records in its unit's county (403 `outside_unit`); the national node records none (403 `wrong_role`). Answered once the write and its queued change are on disk.",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateReport"}}}},
+            "requestBody": {"required": true, "content": {"application/json": {
+              "schema": {"$ref": "#/components/schemas/CreateReport"},
+              "example": {"county": "2061", "category": 7, "description": "Nielegalne wysypisko śmieci", "pillar": "direct_contact", "location": {"lat": 53.13, "lon": 23.16}, "days_of_week": [1, 5]}
+            }}},
             "responses": {
               "201": {"$ref": "#/components/responses/Report"},
               "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"$ref": "#/components/responses/Forbidden"},
