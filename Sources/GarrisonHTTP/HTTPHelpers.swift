@@ -34,9 +34,13 @@ extension Request {
         }
     }
 
-    /// Decodes a JSON body; malformed JSON or a wrong shape is a 400 naming where decoding failed.
+    /// Decodes a JSON body; malformed JSON or a wrong shape is a 400 naming where decoding failed, and so is text
+    /// holding U+0000 (`invalid_character`), which neither store keeps faithfully (PostgreSQL refuses it outright).
     public func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
         let buffer = try await collectBody(limit: limit)
+        if Self.holdsEscapedNUL(buffer.readableBytesView) {
+            throw Problem.badRequest("invalid_character", "the body holds the character U+0000, which no field may contain")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
@@ -44,6 +48,27 @@ extension Request {
         } catch {
             throw Problem.badRequest("malformed_json", "the body is not valid JSON")
         }
+    }
+
+    /// Whether JSON text holds the escape `\u0000` (a raw NUL byte is not valid JSON and fails decoding anyway).
+    /// Backslashes appear only in escapes, so one pass that skips each escaped character finds it.
+    static func holdsEscapedNUL(_ bytes: ByteBufferView) -> Bool {
+        let zero = UInt8(ascii: "0")
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            guard bytes[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            let next = index + 1
+            if next < bytes.endIndex, bytes[next] == UInt8(ascii: "u"), next + 4 < bytes.endIndex,
+                bytes[next + 1] == zero, bytes[next + 2] == zero, bytes[next + 3] == zero, bytes[next + 4] == zero
+            {
+                return true
+            }
+            index += 2
+        }
+        return false
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -26,7 +26,7 @@ extension OpenAPIDocument {
         },
         "responses": {
           "BadRequest": {
-            "description": "Malformed JSON (`malformed_json`), a body of the wrong shape, or an invalid parameter (`invalid_parameter`, `bad_request`).",
+            "description": "Malformed JSON (`malformed_json`), a body of the wrong shape, text holding U+0000 (`invalid_character`), or an invalid parameter (`invalid_parameter`, `bad_request`).",
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
           },
           "Unauthorized": {
