@@ -59,11 +59,13 @@ struct OpenAPIConformanceTests {
             for listener in listeners {
                 try await checkDocument(listener, pki: pki)
             }
-            let outcomes = try await withThrowingTaskGroup(of: Schemathesis.Outcome.self) { group in
+            let outcomes = try await withThrowingTaskGroup(of: Schemathesis.Outcome.self, returning: [Schemathesis.Outcome].self) { group in
                 for listener in listeners {
                     group.addTask { try await fuzz(listener, with: schemathesis, pki: pki) }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
+                var outcomes: [Schemathesis.Outcome] = []
+                for try await outcome in group { outcomes.append(outcome) }
+                return outcomes
             }
             for outcome in outcomes.sorted(by: { $0.listener < $1.listener }) {
                 print("schemathesis \(outcome.listener): exit \(outcome.exitCode)\n$ \(outcome.commandLine)\n\(outcome.summary)")

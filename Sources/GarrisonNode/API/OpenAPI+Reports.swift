@@ -151,7 +151,7 @@ extension NodeOpenAPI {
           "CreateReport": {
             "type": "object", "required": ["county", "category", "description", "pillar"],
             "properties": {
-              "id": {"type": "string", "description": "A UUIDv7 the client made, so a retried request cannot create the report twice (409 `report_exists`)."},
+              "id": {"type": "string", "minLength": 1, "maxLength": 64, "description": "A UUIDv7 the client made, so a retried request cannot create the report twice (409 `report_exists`)."},
               "county": {"type": "string", "pattern": "^[0-9]{4}$", "description": "TERYT county code."},
               "category": {"type": "integer"},
               "description": {"type": "string", "minLength": 1, "maxLength": 500},
