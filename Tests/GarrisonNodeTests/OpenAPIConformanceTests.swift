@@ -31,8 +31,9 @@ struct OpenAPIConformanceTests {
             return
         }
         let pki = try TestPKI()
+        // The nodes long-poll 2 s (TestNode), so the hub allows that much and no more: fuzzed pulls stay short.
         let settings = TestHub.enrollmentSettings(pki).merging(
-            ["intake.address": "127.0.0.1:0", "limits.max_wait_seconds": "1"]) { $1 }
+            ["intake.address": "127.0.0.1:0", "limits.max_wait_seconds": "2"]) { $1 }
         let hub = try await TestHub.start(pki: pki, extra: settings)
         let node = try await TestNode.start(pki: pki, hubURL: hub.baseURL, garrison: "20")
         let national = try await TestNode.start(

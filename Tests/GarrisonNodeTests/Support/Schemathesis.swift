@@ -44,7 +44,7 @@ struct Schemathesis: Sendable {
             "--suppress-health-check", "all", "--no-color",
         ] + extra
         let log = directory.appendingPathComponent("schemathesis-\(listener).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()
         process.executableURL = executable
