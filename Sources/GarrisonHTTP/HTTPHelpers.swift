@@ -34,7 +34,9 @@ extension Request {
         }
     }
 
-    /// Decodes a JSON body; malformed JSON or a wrong shape is a 400 naming where decoding failed.
+    /// Decodes a JSON body; malformed JSON or a wrong shape is a 400 naming where decoding failed. Text holding
+    /// U+0000 decodes: the validation of the field it is in refuses it (422 `invalid_text` naming the field), and a
+    /// push quarantines that change alone.
     public func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
         let buffer = try await collectBody(limit: limit)
         do {
@@ -45,6 +47,7 @@ extension Request {
             throw Problem.badRequest("malformed_json", "the body is not valid JSON")
         }
     }
+
 
     private static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {

@@ -15,6 +15,7 @@ struct EnrollmentRoutes {
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
+        router.addOpenAPI(HubOpenAPI.enrollmentListener)
         router.post("/v1/enroll") { request, context in
             try await answering(context) {
                 let enrollment = try await request.decodeJSON(EnrollmentRequest.self, limit: 64 << 10)

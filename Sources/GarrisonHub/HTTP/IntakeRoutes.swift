@@ -48,6 +48,7 @@ struct IntakeRoutes {
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
+        router.addOpenAPI(HubOpenAPI.intakeListener)
         router.post("/v1/public/reports") { request, context in
             try await answering(context) {
                 let submission = try await request.decodeJSON(Submission.self, limit: configuration.intakeMaxBodyBytes)

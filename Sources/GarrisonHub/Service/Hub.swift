@@ -66,6 +66,7 @@ public struct Hub: Sendable {
         }
         let router = Router(context: HubRequestContext.self)
         router.middlewares.add(ProblemMiddleware())
+        router.addOpenAPI(HubOpenAPI.tls)
         let ownCertificates = try HubTLS.ownCertificates(configuration)
         SyncRoutes(
             store: store, signals: signals, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration,
@@ -93,6 +94,7 @@ public struct Hub: Sendable {
         if let ops = configuration.opsAddress {
             let opsRouter = Router()
             opsRouter.middlewares.add(ProblemMiddleware())
+            opsRouter.addOpenAPI(HubOpenAPI.opsListener)
             OpsRoutes(store: store, metrics: metrics, certificates: { try await rollout.certificateLines() }).register(on: opsRouter)
             app.addServices(
                 Application(

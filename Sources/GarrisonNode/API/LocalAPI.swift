@@ -15,6 +15,7 @@ struct LocalAPI: Sendable {
     private var store: NodeStore { node.store }
 
     func register(on router: Router<BasicRequestContext>) {
+        router.addOpenAPI(NodeOpenAPI.document)
         let reports = router.group("v1/reports")
         reports.post { request, context in
             try await answering(context) {
