@@ -353,4 +353,30 @@ struct NodeSyncMachineTests {
         _ = m.pushSucceeded(PushAck(ackedThrough: 4, hub: hub), nowMillis: 3)
         #expect(m.status.clockAhead == nil)
     }
+
+    @Test("with two pushes in flight, a narrowed batch travels alone and a late answer does not reset its refusals")
+    func narrowedTravelsAlone() {
+        var settings = SyncSettings.standard
+        settings.pushBatchLimit = 2
+        settings.pushesInFlight = 2
+        settings.setAsideAfter = 2
+        var m = NodeSyncMachine(settings: settings, checkpoint: .initial, random: SplitMix64(seed: 9))
+        m.enqueued(through: 10)
+        #expect(m.nextPush(nowMillis: 0) == .send(fromSeq: 1, limit: 2, rebase: false))
+        #expect(m.nextPush(nowMillis: 0) == .send(fromSeq: 3, limit: 2, rebase: false))
+        m.pushFailed(malformed, fromSeq: 1, nowMillis: 0)
+        #expect(m.nextPush(nowMillis: 0) == .send(fromSeq: 1, limit: 1, rebase: false))
+        #expect(m.nextPush(nowMillis: 0) == .idle, "the change alone goes alone")
+        m.pushFailed(malformed, fromSeq: 1, nowMillis: 0)
+        #expect(m.status.refusedInARow == 1)
+        // The hub's answer to the batch from 3, sent before: it started past the high-water mark, nothing taken.
+        _ = m.pushSucceeded(PushAck(ackedThrough: 0, hub: hub), fromSeq: 3, nowMillis: 1)
+        #expect(m.status.refusedInARow == 1, "an answer that took nothing says nothing about change 1")
+        guard case .wait(let until) = m.nextPush(nowMillis: 1) else {
+            Issue.record("the backoff of the refused change stands")
+            return
+        }
+        #expect(m.nextPush(nowMillis: until) == .send(fromSeq: 1, limit: 1, rebase: false))
+        #expect(m.pushFailed(malformed, fromSeq: 1, nowMillis: until).count == 1, "set aside at the second refusal")
+    }
 }

@@ -54,7 +54,9 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// a batch that rebases the hub's sequence (after a re-sync) travels alone.
     public mutating func nextPush(nowMillis: Int64) -> PushAction {
         if resyncPending { return .idle }
-        let depth = checkpoint.needsRebase ? 1 : settings.pushesInFlight
+        // A narrowed batch (the hub refused or could not take a bigger one) travels alone, as a rebasing one does:
+        // the batch after it would reach the hub past a change it never took and tell nothing about either.
+        let depth = checkpoint.needsRebase || pushBatchLimit < settings.pushBatchLimit ? 1 : settings.pushesInFlight
         guard pushesInFlight.count < depth else { return .idle }
         let from = max(pushesInFlight.last?.through ?? 0, checkpoint.lastAcked) + 1
         guard checkpoint.queueHead >= from else { return .idle }
@@ -99,13 +101,20 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             // The hub took this node's changes without finding a stamp ahead of its clock: the clock is right now.
             status.clockAhead = nil
         }
-        if acked > checkpoint.lastAcked {
+        let advanced = acked > checkpoint.lastAcked
+        if advanced {
             effects.append(.deleteAcknowledged(through: acked))
             checkpoint.lastAcked = acked
             checkpoint.needsRebase = false
         }
-        pushBatchLimit = min(settings.pushBatchLimit, pushBatchLimit * 2)
         lastHubAnswerMillis = nowMillis
+        // A late answer to a push no longer tracked that took nothing new says nothing about the batch now being
+        // narrowed or refused: it leaves the count of refusals and the backoff alone.
+        if sent == nil, !advanced, refusal != nil || pushBatchLimit < settings.pushBatchLimit {
+            status.update(checkpoint)
+            return effects
+        }
+        pushBatchLimit = min(settings.pushBatchLimit, pushBatchLimit * 2)
         lastPushFailureMillis = nil
         refusal = nil
         status.refusedInARow = 0
