@@ -11,7 +11,8 @@ struct RolloutCommand: AsyncParsableCommand {
         discussion: """
             A garrison moves planned → pilot → live, each step behind readiness gates checked by the hub:
               to pilot: a node of the garrison is enrolled;
-              to live:  also a node seen within rollout.seen_within_seconds, its queue drained, no open quarantine.
+              to live:  also a node seen within rollout.seen_within_seconds, its queue drained, no open quarantine,
+                        nothing set aside at the node (garrison node queue list, on the node).
             A suspended garrison's node is refused until it is resumed (back to pilot or live, where it was).
             Every change is audited: who, when, from, to, why (garrisonctl rollout audit).
 
@@ -28,7 +29,7 @@ struct RolloutCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A table: garrison, phase, wave, nodes, last seen, queue/lag, conflicts, quarantined.",
+            abstract: "A table: garrison, phase, wave, nodes, last seen, queue/lag, conflicts, quarantined, set aside.",
             discussion: "Example: garrisonctl rollout status --json")
 
         @OptionGroup var hub: HubOptions
@@ -40,11 +41,19 @@ struct RolloutCommand: AsyncParsableCommand {
             let garrisons = try await hub.withClient { try await $0.overview() }
             if json { return try Output.json(garrisons) }
             Output.table(
-                ["GARRISON", "NAME", "PHASE", "WAVE", "NODES", "LAST SEEN", "QUEUE/LAG", "CONFLICTS", "QUARANTINED"],
+                ["GARRISON", "NAME", "PHASE", "WAVE", "NODES", "LAST SEEN", "QUEUE/LAG", "CONFLICTS", "QUARANTINED", "SET ASIDE"],
                 garrisons.map {
                     [$0.garrison, $0.name, $0.phase, "\($0.wave)", "\($0.nodes) (\($0.enrolled) enrolled)", Output.age($0.lastSeenSecondsAgo),
-                     "\($0.queue.map(String.init) ?? "-")/\($0.lag.map(String.init) ?? "-")", "\($0.openConflicts)", "\($0.openQuarantine)"]
+                     "\($0.queue.map(String.init) ?? "-")/\($0.lag.map(String.init) ?? "-")", "\($0.openConflicts)", "\($0.openQuarantine)",
+                     Self.setAside($0)]
                 })
+        }
+
+        /// The count of changes set aside at the node, with the oldest's refusal code: "2 (malformed_json)".
+        static func setAside(_ garrison: GarrisonOverview) -> String {
+            guard let count = garrison.setAside else { return "-" }
+            guard count > 0 else { return "0" }
+            return garrison.setAsideCode.map { "\(count) (\($0))" } ?? "\(count)"
         }
     }
 

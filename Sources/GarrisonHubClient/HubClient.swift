@@ -60,11 +60,22 @@ public final class HubClient: Sendable {
         try checked(try await decode(PushAck.self, send(.POST, "/v1/sync/push", body: rawBody))) { try $0.validate() }
     }
 
-    /// `GET /v1/sync/pull`; a garrison's node also reports its `queue` depth (the rollout's readiness gate).
-    public func pull(cursor: Int64, limit: Int, wait: Int = 0, garrison: GarrisonCode? = nil, queue: Int64? = nil) async throws -> PullPage {
+    /// `GET /v1/sync/pull`; a garrison's node also reports its `queue` depth and its `set_aside` changes with
+    /// the first one's problem code (the rollout's readiness gates).
+    public func pull(
+        cursor: Int64, limit: Int, wait: Int = 0, garrison: GarrisonCode? = nil, queue: Int64? = nil,
+        setAside: (count: Int64, code: String?)? = nil
+    ) async throws -> PullPage {
         var path = "/v1/sync/pull?cursor=\(cursor)&limit=\(limit)&wait=\(wait)"
         if let garrison { path += "&garrison=\(garrison.rawValue)" }
         if let queue { path += "&queue=\(queue)" }
+        if let setAside {
+            path += "&set_aside=\(setAside.count)"
+            // Only a plain problem code goes (the hub refuses anything else): it needs no escaping.
+            if let code = setAside.code, code.range(of: #"^[a-z0-9_]{1,64}$"#, options: .regularExpression) != nil {
+                path += "&set_aside_code=\(code)"
+            }
+        }
         return try checked(try await decode(PullPage.self, send(.GET, path))) { try $0.validate(after: cursor, limit: limit) }
     }
 
@@ -170,11 +181,17 @@ public struct HubClientError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "\(status) \(code): \(detail)" }
 
-    /// What the sync machine does about it (DESIGN §4): retry later, slowly when refused, smaller when too large.
+    /// What the sync machine does about it (DESIGN §4): retry later, slowly when refused, smaller when too large;
+    /// a batch the hub could not read or take (400, 409, 422) is narrowed down to the change at fault, and a
+    /// server error (5xx) is an outage unless the hub keeps failing that batch while it answers the rest.
     public var syncFailure: SyncFailure {
         switch status {
         case 413: .tooLarge
         case 401, 403: .refused("\(code): \(detail)")
+        // About this node, not its batch (its id is registered to another garrison): no batch will ever pass.
+        case 409 where code == "node_id_taken": .refused("\(code): \(detail)")
+        case 400, 409, 422: .rejected(status: status, code: code, detail: detail)
+        case 500...599: .hubError(status: status, code: code, detail: detail)
         default: .transient("\(status) \(code): \(detail)")
         }
     }

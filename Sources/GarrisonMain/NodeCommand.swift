@@ -6,12 +6,13 @@ import GarrisonNode
 import GarrisonPKI
 import Logging
 
-/// `garrison node`: a garrison's node daemon, and `garrison node token` for the units' API tokens.
+/// `garrison node`: a garrison's node daemon, `garrison node token` for the units' API tokens, and `garrison node
+/// queue` for the outbound queue and the changes set aside.
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "A garrison's node: SQLite store, the units' local API, sync with the hub over mutual TLS.",
-        subcommands: [NodeServeCommand.self, NodeEnrollCommand.self, NodeTokenCommand.self],
+        subcommands: [NodeServeCommand.self, NodeEnrollCommand.self, NodeTokenCommand.self, NodeQueueCommand.self],
         defaultSubcommand: NodeServeCommand.self
     )
 }

@@ -9,6 +9,8 @@ struct SimulatedNode {
     private(set) var states: [String: ReportState] = [:]
     private(set) var queue: [QueuedChange] = []
     private(set) var rejected: [Rejection] = []
+    /// Changes the machine set aside (the hub kept refusing them alone), kept out of the queue.
+    private(set) var setAside: [QueuedChange] = []
     private(set) var conflicts: [String: ConflictRecord] = [:]
     /// The checkpoint as last committed with the store; a crash restarts the machine from it.
     private var persisted = SyncCheckpoint.initial
@@ -72,6 +74,9 @@ struct SimulatedNode {
                         lagSamples[entry.change.garrison, default: []].append(nowMillis - entry.committedAtMillis)
                     }
                 }
+            case .setAside(let aside):
+                setAside += queue.filter { $0.seq == aside.seq }
+                queue.removeAll { $0.seq == aside.seq }
             case .adoptHub:
                 break  // the checkpoint below carries it
             case .resync:

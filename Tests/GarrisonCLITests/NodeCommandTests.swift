@@ -43,4 +43,34 @@ import Testing
         #expect(try await CLI.run("garrison", ["node", "token", "revoke", "--config", config.path, id]).status == 0)
         #expect(try await CLI.run("garrison", ["node", "token", "revoke", "--config", config.path, id]).status == 3)
     }
+
+    @Test("queue: a missing store is named (exit 1), an empty one lists as JSON, an unknown seq exits 3")
+    func queue() async throws {
+        let pki = try TestPKI()
+        try pki.node("20").write(to: pki.directory, name: "node-20")
+        let config = pki.directory.appendingPathComponent("node.yaml")
+        try """
+            node: { garrison: "20" }
+            store: { path: node-queue.sqlite }
+            hub: { url: "https://127.0.0.1:9" }
+            tls: { certificate: node-20.pem, key: node-20.key, ca: ca.pem }
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let missing = try await CLI.run("garrison", ["node", "queue", "list", "--config", config.path])
+        #expect(missing.status == 1 && missing.stderr.contains("node-queue.sqlite"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: pki.directory.appendingPathComponent("node-queue.sqlite").path), "never made here")
+        // A token issued makes the store, as the daemon's first start would.
+        #expect(try await CLI.run("garrison", ["node", "token", "issue", "--config", config.path, "--unit", "KMP-2061", "--label", "x"]).status == 0)
+        let listed = try await CLI.run("garrison", ["node", "queue", "list", "--config", config.path, "--json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let json = try listed.json()
+        #expect(json["depth"] as? Int == 0 && (json["set_aside"] as? [Any])?.isEmpty == true && (json["head"] as? [Any])?.isEmpty == true)
+        let table = try await CLI.run("garrison", ["node", "queue", "list", "--config", config.path])
+        #expect(table.status == 0 && table.stdout.contains("queue: 0 change(s)") && table.stdout.contains("set aside: 0"), "\(table.stdout)")
+        for command in ["show", "retry", "drop"] {
+            let run = try await CLI.run("garrison", ["node", "queue", command, "42", "--config", config.path, "--yes"].filter { command == "drop" || $0 != "--yes" })
+            #expect(run.status == 3 && run.stderr.contains("42"), "\(command): \(run.status) \(run.stderr)")
+        }
+        let bad = try await CLI.run("garrison", ["node", "queue", "show", "x", "--config", config.path])
+        #expect(bad.status == 64)
+    }
 }

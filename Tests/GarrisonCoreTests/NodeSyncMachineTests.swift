@@ -165,4 +165,218 @@ struct NodeSyncMachineTests {
             return
         }
     }
+
+    // MARK: a change the hub keeps refusing
+
+    func refusing(batch: Int = 8, after: Int = 3) -> NodeSyncMachine<SplitMix64> {
+        var settings = SyncSettings.standard
+        settings.pushBatchLimit = batch
+        settings.setAsideAfter = after
+        return NodeSyncMachine(settings: settings, checkpoint: .initial, random: SplitMix64(seed: 9))
+    }
+
+    /// Sends what the machine asks for at `now` and answers it with `failure`; returns the send and the effects.
+    func refuse(
+        _ m: inout NodeSyncMachine<SplitMix64>, _ failure: SyncFailure, at now: inout Int64
+    ) -> (PushAction, [SyncEffect]) {
+        var action = m.nextPush(nowMillis: now)
+        if case .wait(let until) = action {
+            now = until
+            action = m.nextPush(nowMillis: now)
+        }
+        return (action, m.pushFailed(failure, nowMillis: now))
+    }
+
+    let malformed = SyncFailure.rejected(status: 400, code: "malformed_json", detail: "changes[0].change: not a change")
+
+    @Test("a batch the hub refuses itself (400) is halved down to its first change alone, retried at once")
+    func refusedBatchShrinks() {
+        var m = refusing(batch: 8)
+        m.enqueued(through: 20)
+        var now: Int64 = 0
+        var limits: [Int] = []
+        for _ in 0..<4 {
+            let (sent, effects) = refuse(&m, malformed, at: &now)
+            guard case .send(let from, let limit, let rebase) = sent else {
+                Issue.record("expected a send, got \(sent)")
+                return
+            }
+            #expect(from == 1 && !rebase && effects.isEmpty)
+            limits.append(limit)
+        }
+        #expect(limits == [8, 4, 2, 1])
+        #expect(now == 0, "narrowing a refused batch does not wait")
+        #expect(m.status.refusedInARow == 1, "only a refusal of the change alone counts")
+        #expect(m.status.lastError?.contains("malformed_json") == true)
+    }
+
+    @Test("a change refused alone K times in a row is set aside; the next push starts after it with rebase")
+    func setAsideAfterK() {
+        var m = refusing(batch: 2, after: 3)
+        m.enqueued(through: 5)
+        var now: Int64 = 0
+        let (shrunk, none) = refuse(&m, malformed, at: &now)
+        #expect(shrunk == .send(fromSeq: 1, limit: 2, rebase: false) && none.isEmpty && m.status.refusedInARow == 0)
+        let (_, first) = refuse(&m, malformed, at: &now)
+        #expect(first.isEmpty && m.status.refusedInARow == 1)
+        guard case .wait = m.nextPush(nowMillis: now) else {
+            Issue.record("a change refused alone is retried after a backoff")
+            return
+        }
+        m.hubAnswered(nowMillis: now + 1)  // the node's pulls go on meanwhile
+        let (_, second) = refuse(&m, malformed, at: &now)
+        #expect(second.isEmpty && m.status.refusedInARow == 2)
+        m.hubAnswered(nowMillis: now + 1)
+        let (sent, third) = refuse(&m, malformed, at: &now)
+        #expect(sent == .send(fromSeq: 1, limit: 1, rebase: false))
+        #expect(third == [.setAside(SetAsideChange(
+            seq: 1, code: "malformed_json", detail: "changes[0].change: not a change", status: 400, attempts: 3))])
+        #expect(m.checkpoint.lastAcked == 1 && m.checkpoint.needsRebase)
+        #expect(m.status.queueDepth == 4 && m.status.setAside == 1 && m.status.refusedInARow == 0)
+        #expect(m.nextPush(nowMillis: now) == .send(fromSeq: 2, limit: 1, rebase: true), "at once, past the gap the hub must accept")
+        let effects = m.pushSucceeded(PushAck(ackedThrough: 2, hub: hub), nowMillis: now + 1)
+        #expect(effects == [.adoptHub(hub), .deleteAcknowledged(through: 2)])
+        #expect(!m.checkpoint.needsRebase)
+        #expect(m.nextPush(nowMillis: now + 1) == .send(fromSeq: 3, limit: 2, rebase: false), "the batch grows back")
+        _ = m.pushSucceeded(PushAck(ackedThrough: 4, hub: hub), nowMillis: now + 2)
+        #expect(m.nextPush(nowMillis: now + 2) == .send(fromSeq: 5, limit: 2, rebase: false))
+        _ = m.pushSucceeded(PushAck(ackedThrough: 5, hub: hub), nowMillis: now + 3)
+        #expect(m.status.queueDepth == 0 && m.nextPush(nowMillis: now + 3) == .idle, "the rest drained")
+    }
+
+    @Test("a bad change in the middle: the changes before it go, it is set aside, the ones after it go")
+    func badChangeInTheMiddle() {
+        // A hub that refuses any batch holding seq 6 and takes any other.
+        var m = refusing(batch: 8, after: 2)
+        m.enqueued(through: 12)
+        var now: Int64 = 0
+        var setAside: [Int64] = []
+        var acked: Int64 = 0
+        for _ in 0..<60 {
+            var action = m.nextPush(nowMillis: now)
+            if case .wait(let until) = action {
+                now = until
+                action = m.nextPush(nowMillis: now)
+            }
+            guard case .send(let from, let limit, let rebase) = action else { break }
+            let through = min(12, from + Int64(limit) - 1)
+            if (from...through).contains(6) {
+                for case .setAside(let aside) in m.pushFailed(malformed, nowMillis: now) { setAside.append(aside.seq) }
+                // The hub answers the node's pulls meanwhile.
+                now += 1
+                _ = m.pullSucceeded(PullPage(entries: [], nextCursor: 0, caughtUp: true, head: 0, hub: hub), nowMillis: now)
+            } else {
+                #expect(from == acked + 1 || rebase, "a push past the acknowledged sequence says rebase")
+                _ = m.pushSucceeded(PushAck(ackedThrough: through, hub: hub), nowMillis: now)
+                acked = through
+            }
+            now += 1
+        }
+        #expect(setAside == [6])
+        #expect(acked == 12 && m.status.queueDepth == 0)
+    }
+
+    @Test("503s while the hub answers nothing else (an outage) back off and never set anything aside")
+    func outageNeverSetsAside() {
+        var m = refusing(batch: 8, after: 2)
+        m.enqueued(through: 20)
+        var now: Int64 = 0
+        let outage = SyncFailure.hubError(status: 503, code: "unavailable", detail: "the database is unreachable; retry later")
+        for _ in 0..<50 {
+            let (sent, effects) = refuse(&m, outage, at: &now)
+            #expect(effects.isEmpty)
+            #expect(sent == .send(fromSeq: 1, limit: 8, rebase: false), "an outage does not shrink the batch")
+            // The pull lane fails too: the hub is down.
+            if case .fetch = m.nextPull(nowMillis: now) { m.pullFailed(outage, nowMillis: now) }
+        }
+        #expect(m.checkpoint.lastAcked == 0 && m.status.setAside == 0 && m.status.refusedInARow == 0)
+        #expect(m.status.queueDepth == 20)
+        // Network errors, timeouts and refusals of the node itself do not either.
+        var n = refusing(batch: 1, after: 1)
+        n.enqueued(through: 3)
+        var later: Int64 = 0
+        for failure in [SyncFailure.transient("connection refused"), .refused("garrison_suspended: …"), .transient("timeout")] {
+            #expect(refuse(&n, failure, at: &later).1.isEmpty)
+        }
+        #expect(n.checkpoint.lastAcked == 0)
+    }
+
+    @Test("a 503 the hub keeps answering to one batch while it answers the node's pulls narrows and sets aside")
+    func repeated503WhileHubAnswers() {
+        var m = refusing(batch: 4, after: 2)
+        m.enqueued(through: 10)
+        var now: Int64 = 0
+        let failing = SyncFailure.hubError(status: 503, code: "unavailable", detail: "the database is unreachable; retry later")
+        var sends: [PushAction] = []
+        var effects: [SyncEffect] = []
+        for _ in 0..<6 where effects.isEmpty {
+            let (sent, produced) = refuse(&m, failing, at: &now)
+            sends.append(sent)
+            effects = produced
+            now += 1
+            m.hubAnswered(nowMillis: now)  // a pull or a catalogue read succeeded meanwhile
+        }
+        #expect(sends == [
+            .send(fromSeq: 1, limit: 4, rebase: false), .send(fromSeq: 1, limit: 4, rebase: false),
+            .send(fromSeq: 1, limit: 2, rebase: false), .send(fromSeq: 1, limit: 1, rebase: false),
+            .send(fromSeq: 1, limit: 1, rebase: false),
+        ], "the first 503 is taken for an outage; later ones, with the hub answering meanwhile, narrow the batch")
+        #expect(effects.first.map { if case .setAside(let aside) = $0 { aside.seq == 1 && aside.status == 503 } else { false } } == true)
+    }
+
+    @Test("a hub refusing the node itself refuses its pulls too: refusals alone stop counting")
+    func refusalsCountOnlyWhileTheHubAnswers() {
+        var m = refusing(batch: 1, after: 2)
+        m.enqueued(through: 3)
+        var now: Int64 = 0
+        for _ in 0..<10 {
+            #expect(refuse(&m, malformed, at: &now).1.isEmpty)
+            now += 1
+        }
+        #expect(m.status.refusedInARow == 1 && m.checkpoint.lastAcked == 0, "no answer in between: still the first refusal")
+        m.hubAnswered(nowMillis: now)
+        #expect(refuse(&m, malformed, at: &now).1.count == 1)
+    }
+
+    @Test("the hub saying a stamp is in the future marks the clock ahead; a later clean push clears it")
+    func clockAhead() {
+        var m = machine()
+        m.enqueued(through: 4)
+        _ = m.nextPush(nowMillis: 0)
+        let future = QuarantineReason(code: "stamp_in_future", message: "stamp 1893456000000 is 3600 s ahead of the hub's clock")
+        _ = m.pushSucceeded(PushAck(ackedThrough: 2, rejections: [Rejection(seq: 2, reason: future)], hub: hub), nowMillis: 1)
+        #expect(m.status.clockAhead == future.message)
+        _ = m.nextPush(nowMillis: 2)
+        m.pushFailed(.rejected(status: 422, code: "stamp_in_future", detail: "the whole batch is ahead"), nowMillis: 2)
+        #expect(m.status.clockAhead == "the whole batch is ahead")
+        _ = m.nextPush(nowMillis: 3)
+        _ = m.pushSucceeded(PushAck(ackedThrough: 4, hub: hub), nowMillis: 3)
+        #expect(m.status.clockAhead == nil)
+    }
+
+    @Test("with two pushes in flight, a narrowed batch travels alone and a late answer does not reset its refusals")
+    func narrowedTravelsAlone() {
+        var settings = SyncSettings.standard
+        settings.pushBatchLimit = 2
+        settings.pushesInFlight = 2
+        settings.setAsideAfter = 2
+        var m = NodeSyncMachine(settings: settings, checkpoint: .initial, random: SplitMix64(seed: 9))
+        m.enqueued(through: 10)
+        #expect(m.nextPush(nowMillis: 0) == .send(fromSeq: 1, limit: 2, rebase: false))
+        #expect(m.nextPush(nowMillis: 0) == .send(fromSeq: 3, limit: 2, rebase: false))
+        m.pushFailed(malformed, fromSeq: 1, nowMillis: 0)
+        #expect(m.nextPush(nowMillis: 0) == .send(fromSeq: 1, limit: 1, rebase: false))
+        #expect(m.nextPush(nowMillis: 0) == .idle, "the change alone goes alone")
+        m.pushFailed(malformed, fromSeq: 1, nowMillis: 0)
+        #expect(m.status.refusedInARow == 1)
+        // The hub's answer to the batch from 3, sent before: it started past the high-water mark, nothing taken.
+        _ = m.pushSucceeded(PushAck(ackedThrough: 0, hub: hub), fromSeq: 3, nowMillis: 1)
+        #expect(m.status.refusedInARow == 1, "an answer that took nothing says nothing about change 1")
+        guard case .wait(let until) = m.nextPush(nowMillis: 1) else {
+            Issue.record("the backoff of the refused change stands")
+            return
+        }
+        #expect(m.nextPush(nowMillis: until) == .send(fromSeq: 1, limit: 1, rebase: false))
+        #expect(m.pushFailed(malformed, fromSeq: 1, nowMillis: until).count == 1, "set aside at the second refusal")
+    }
 }

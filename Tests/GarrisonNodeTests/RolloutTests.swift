@@ -47,7 +47,7 @@ struct RolloutTests {
                 }
                 let promoted = try await rollout.phase(garrison, .promote, reason: "pilot clean")
                 #expect(promoted.change.from == "pilot" && promoted.change.to == "live")
-                #expect(promoted.gates.map(\.gate) == ["enrolled", "seen", "queue_drained", "no_quarantine"])
+                #expect(promoted.gates.map(\.gate) == ["enrolled", "seen", "queue_drained", "no_quarantine", "no_set_aside"])
                 #expect(promoted.gates.allSatisfy { $0.passed })
             }
             #expect(try await hub.count("SELECT count(*) FROM reports") == 9)

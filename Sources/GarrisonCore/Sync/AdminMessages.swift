@@ -23,6 +23,11 @@ public struct GarrisonOverview: Codable, Hashable, Sendable {
     public let lag: Int64?
     /// Nodes enrolled for it (certificates the hub signed).
     public let enrolled: Int64
+    /// Changes its most recently seen node set aside (the hub kept refusing each alone), as it reported on its
+    /// last pull; nil if unknown (an older node).
+    public let setAside: Int64?
+    /// The problem code of the oldest of them (`malformed_json`, `stamp_in_future`, …).
+    public let setAsideCode: String?
 
     private enum CodingKeys: String, CodingKey {
         case garrison, name, wave, phase
@@ -33,6 +38,8 @@ public struct GarrisonOverview: Codable, Hashable, Sendable {
         case nodes
         case lastSeenSecondsAgo = "last_seen_seconds_ago"
         case queue, lag, enrolled
+        case setAside = "set_aside"
+        case setAsideCode = "set_aside_code"
     }
 
     public init(
@@ -48,7 +55,9 @@ public struct GarrisonOverview: Codable, Hashable, Sendable {
         lastSeenSecondsAgo: Double?,
         queue: Int64?,
         lag: Int64?,
-        enrolled: Int64
+        enrolled: Int64,
+        setAside: Int64? = nil,
+        setAsideCode: String? = nil
     ) {
         self.garrison = garrison
         self.name = name
@@ -63,6 +72,8 @@ public struct GarrisonOverview: Codable, Hashable, Sendable {
         self.queue = queue
         self.lag = lag
         self.enrolled = enrolled
+        self.setAside = setAside
+        self.setAsideCode = setAsideCode
     }
 }
 

@@ -17,6 +17,12 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     private var pullInFlight = false
     private var resyncPending = false
     private var lastPageCaughtUp = false
+    /// The last time the hub answered a request of this node (a push or pull it took, `hubAnswered`).
+    private var lastHubAnswerMillis: Int64?
+    /// When the latest push of the current run of failures failed (nil after a success).
+    private var lastPushFailureMillis: Int64?
+    /// The change the hub refused on its own, how many times in a row, and when last.
+    private var refusal: (seq: Int64, count: Int, atMillis: Int64)?
 
     public init(settings: SyncSettings = .standard, checkpoint: SyncCheckpoint, random: Random) {
         self.settings = settings
@@ -38,6 +44,8 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     private struct InFlight: Sendable {
         let from: Int64
         let through: Int64
+        /// The batch limit it was sent with: a refusal of a push of limit 1 is a refusal of that change alone.
+        let limit: Int
         /// What the hub had acknowledged when it was sent: an answer below it means the hub forgot.
         let ackedAtSend: Int64
     }
@@ -46,13 +54,16 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// a batch that rebases the hub's sequence (after a re-sync) travels alone.
     public mutating func nextPush(nowMillis: Int64) -> PushAction {
         if resyncPending { return .idle }
-        let depth = checkpoint.needsRebase ? 1 : settings.pushesInFlight
+        // A narrowed batch (the hub refused or could not take a bigger one) travels alone, as a rebasing one does:
+        // the batch after it would reach the hub past a change it never took and tell nothing about either.
+        let depth = checkpoint.needsRebase || pushBatchLimit < settings.pushBatchLimit ? 1 : settings.pushesInFlight
         guard pushesInFlight.count < depth else { return .idle }
         let from = max(pushesInFlight.last?.through ?? 0, checkpoint.lastAcked) + 1
         guard checkpoint.queueHead >= from else { return .idle }
         if nowMillis < pushRetryAt { return .wait(untilMillis: pushRetryAt) }
         pushesInFlight.append(InFlight(
-            from: from, through: min(checkpoint.queueHead, from + Int64(pushBatchLimit) - 1), ackedAtSend: checkpoint.lastAcked))
+            from: from, through: min(checkpoint.queueHead, from + Int64(pushBatchLimit) - 1), limit: pushBatchLimit,
+            ackedAtSend: checkpoint.lastAcked))
         return .send(fromSeq: from, limit: pushBatchLimit, rebase: checkpoint.needsRebase)
     }
 
@@ -84,12 +95,29 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             effects.append(.recordRejections(rejections))
             status.rejections += rejections.count
         }
-        if acked > checkpoint.lastAcked {
+        if let ahead = rejections.first(where: { $0.reason.code == SyncStatus.clockAheadCode }) {
+            status.clockAhead = ahead.reason.message
+        } else if acked > checkpoint.lastAcked {
+            // The hub took this node's changes without finding a stamp ahead of its clock: the clock is right now.
+            status.clockAhead = nil
+        }
+        let advanced = acked > checkpoint.lastAcked
+        if advanced {
             effects.append(.deleteAcknowledged(through: acked))
             checkpoint.lastAcked = acked
             checkpoint.needsRebase = false
         }
+        lastHubAnswerMillis = nowMillis
+        // A late answer to a push no longer tracked that took nothing new says nothing about the batch now being
+        // narrowed or refused: it leaves the count of refusals and the backoff alone.
+        if sent == nil, !advanced, refusal != nil || pushBatchLimit < settings.pushBatchLimit {
+            status.update(checkpoint)
+            return effects
+        }
         pushBatchLimit = min(settings.pushBatchLimit, pushBatchLimit * 2)
+        lastPushFailureMillis = nil
+        refusal = nil
+        status.refusedInARow = 0
         status.pushFailures = 0
         status.lastPushMillis = nowMillis
         status.lastError = nil
@@ -101,21 +129,110 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
 
     /// A push failed; the lane backs off (never gives up). Later pushes in flight are no longer tracked: their
     /// answers still delete what the hub committed, and the lane sends again from what is acknowledged.
-    public mutating func pushFailed(_ failure: SyncFailure, fromSeq: Int64? = nil, nowMillis: Int64) {
-        _ = answered(fromSeq)
+    ///
+    /// When the hub answered and refused the batch itself (`.rejected`, or a `.hubError` while it answers the
+    /// node's other requests), the lane halves the batch down to the first change alone; once the hub has refused
+    /// that change alone `settings.setAsideAfter` times in a row, the effect `.setAside` takes it out of the queue
+    /// and the lane goes on after it with `rebase` (the hub never took its sequence). An outage (network errors,
+    /// timeouts, 5xx while nothing else is answered, 401/403) only backs off: it never sets anything aside.
+    @discardableResult
+    public mutating func pushFailed(_ failure: SyncFailure, fromSeq: Int64? = nil, nowMillis: Int64) -> [SyncEffect] {
+        let sent = answered(fromSeq)
         pushesInFlight.removeAll()
         status.pushFailures += 1
         status.lastError = failure.description
+        let previousFailure = lastPushFailureMillis
+        lastPushFailureMillis = nowMillis
+        defer { status.nextPushMillis = pushRetryAt }
         switch failure {
         case .tooLarge:
+            if let sent, sent.limit == 1 {
+                // One change alone is more than the hub takes in a body: no smaller batch will ever carry it.
+                return narrow(
+                    sent, .init(seq: sent.from, code: "too_large", detail: "the change alone exceeds the hub's body limit",
+                                status: 413, attempts: 0),
+                    nowMillis: nowMillis, retryNow: true, hubUp: false)
+            }
             pushBatchLimit = max(1, pushBatchLimit / 2)
             pushRetryAt = nowMillis
         case .transient:
             pushRetryAt = nowMillis + settings.backoff.delay(attempt: status.pushFailures, using: &random)
         case .refused:
             pushRetryAt = nowMillis + settings.refusedBackoff.delay(attempt: status.pushFailures, using: &random)
+        case .rejected(let httpStatus, let code, let detail):
+            if code == SyncStatus.clockAheadCode { status.clockAhead = detail }
+            guard let sent else {
+                pushRetryAt = nowMillis + settings.backoff.delay(attempt: status.pushFailures, using: &random)
+                return []
+            }
+            return narrow(sent, .init(seq: sent.from, code: code, detail: detail, status: httpStatus, attempts: 0),
+                          nowMillis: nowMillis, retryNow: true, hubUp: false)
+        case .hubError(let httpStatus, let code, let detail):
+            // A 5xx is what an outage of the hub's database looks like too. It counts against the batch only when
+            // the hub answered something else of this node since the previous failed push: it is up, and it keeps
+            // failing on this batch.
+            let hubUp = previousFailure.map { heardFromHub(after: $0) } ?? false
+            guard hubUp, let sent else {
+                pushRetryAt = nowMillis + settings.backoff.delay(attempt: status.pushFailures, using: &random)
+                return []
+            }
+            return narrow(sent, .init(seq: sent.from, code: code, detail: detail, status: httpStatus, attempts: 0),
+                          nowMillis: nowMillis, retryNow: false, hubUp: true)
         }
-        status.nextPushMillis = pushRetryAt
+        return []
+    }
+
+    /// Whether the hub answered a request of this node after `millis`.
+    private func heardFromHub(after millis: Int64) -> Bool { (lastHubAnswerMillis ?? .min) > millis }
+
+    /// The hub refused the batch `sent` itself: halve the batch towards its first change alone, count refusals of
+    /// that change alone, and set it aside after `settings.setAsideAfter` of them in a row.
+    ///
+    /// A refusal of the change alone counts when it is the first, or when the hub answered another request of this
+    /// node since the last one counted (`hubUp` says it did): a hub that refuses the node itself, whatever it
+    /// sends, refuses its pulls too, and then nothing is set aside.
+    private mutating func narrow(
+        _ sent: InFlight, _ reason: SetAsideChange, nowMillis: Int64, retryNow: Bool, hubUp: Bool
+    ) -> [SyncEffect] {
+        if sent.limit > 1 {
+            // Several changes went: send fewer. Halving keeps the good changes before the bad one flowing.
+            let count = Int(max(1, sent.through - sent.from + 1))
+            pushBatchLimit = max(1, min(pushBatchLimit, count) / 2)
+            pushRetryAt = retryNow ? nowMillis : nowMillis + settings.backoff.delay(attempt: status.pushFailures, using: &random)
+            return []
+        }
+        // Only the first unacknowledged change may be set aside: one sent after another still unanswered would
+        // skip that one.
+        guard sent.from == checkpoint.lastAcked + 1 else {
+            pushRetryAt = nowMillis + settings.backoff.delay(attempt: status.pushFailures, using: &random)
+            return []
+        }
+        let previous = refusal.flatMap { $0.seq == sent.from ? $0 : nil }
+        let counts = previous.map { hubUp || heardFromHub(after: $0.atMillis) } ?? true
+        let attempts = (previous?.count ?? 0) + (counts ? 1 : 0)
+        guard attempts >= settings.setAsideAfter else {
+            if counts { refusal = (sent.from, attempts, nowMillis) }
+            status.refusedInARow = attempts
+            pushRetryAt = nowMillis + settings.backoff.delay(attempt: max(1, attempts), using: &random)
+            return []
+        }
+        refusal = nil
+        status.refusedInARow = 0
+        status.setAside += 1
+        // The change leaves the queue without the hub's acknowledgement: the hub's high-water mark stays below it,
+        // so the next push starts past it and says so (`rebase`), as after a re-sync.
+        checkpoint.lastAcked = sent.from
+        checkpoint.needsRebase = true
+        pushRetryAt = nowMillis
+        status.update(checkpoint)
+        return [.setAside(SetAsideChange(
+            seq: sent.from, code: reason.code, detail: reason.detail, status: reason.status, attempts: attempts))]
+    }
+
+    /// The hub answered another request of this node (a pull of another lane, a catalogue read): it is up, so a
+    /// push it keeps failing with a 5xx is failing on its content.
+    public mutating func hubAnswered(nowMillis: Int64) {
+        lastHubAnswerMillis = max(lastHubAnswerMillis ?? nowMillis, nowMillis)
     }
 
     // MARK: pull lane
@@ -142,6 +259,7 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             checkpoint.cursor = max(page.nextCursor, checkpoint.cursor)
         }
         lastPageCaughtUp = page.caughtUp
+        lastHubAnswerMillis = nowMillis
         status.caughtUp = page.caughtUp
         status.pullFailures = 0
         status.lastPullMillis = nowMillis
@@ -212,6 +330,8 @@ extension SyncFailure: CustomStringConvertible {
         case .transient(let reason): "transient: \(reason)"
         case .refused(let reason): "refused: \(reason)"
         case .tooLarge: "batch too large"
+        case .rejected(let status, let code, let detail): "the hub refused the batch: \(status) \(code): \(detail)"
+        case .hubError(let status, let code, let detail): "hub error: \(status) \(code): \(detail)"
         }
     }
 }

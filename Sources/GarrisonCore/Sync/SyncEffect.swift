@@ -12,6 +12,31 @@ public enum SyncEffect: Hashable, Sendable {
     /// The hub is not the one synced with, or has lost acknowledged data (restored from an older backup):
     /// re-queue the full local state, reset the pull cursor to 0, then call `resyncCompleted(queueHead:)`.
     case resync(reason: String)
+    /// The hub keeps refusing the one queued change `seq` on its own: move it out of the queue into the set-aside
+    /// changes, with the reason, in the transaction that stores the checkpoint (which now counts it as done, so
+    /// the next push starts after it, with `rebase`). Nothing is deleted: an operator retries or drops it.
+    case setAside(SetAsideChange)
+}
+
+/// Why the push lane set a queued change aside: the hub's last refusal of it alone, and how often it came.
+public struct SetAsideChange: Hashable, Sendable, Codable {
+    /// The change's sequence in the node's queue.
+    public let seq: Int64
+    /// The hub's problem code (e.g. `malformed_json`, `stamp_in_future`), or `http_<status>`.
+    public let code: String
+    public let detail: String
+    /// The HTTP status of the hub's last refusal.
+    public let status: Int
+    /// How many pushes of this change alone the hub refused in a row.
+    public let attempts: Int
+
+    public init(seq: Int64, code: String, detail: String, status: Int, attempts: Int) {
+        self.seq = seq
+        self.code = code
+        self.detail = detail
+        self.status = status
+        self.attempts = attempts
+    }
 }
 
 /// The next step of the push lane.

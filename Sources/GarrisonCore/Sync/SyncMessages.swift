@@ -109,10 +109,17 @@ public struct PullPage: Hashable, Codable, Sendable {
 
 /// Why a sync request failed, as far as what to do next is concerned.
 public enum SyncFailure: Hashable, Sendable {
-    /// Network error, timeout, 5xx: retry with backoff.
+    /// Network error, timeout, an unreadable answer: retry with backoff.
     case transient(String)
-    /// The hub refused the node (403, a garrison in phase `planned` or `suspended`): retry, slowly, forever.
+    /// The hub refused the node (401, 403: a garrison in phase `planned` or `suspended`, a revoked certificate):
+    /// retry, slowly, forever.
     case refused(String)
     /// The body was too large (413): retry with a smaller batch.
     case tooLarge
+    /// The hub answered and refused this batch itself (400, 409, 422: it could not read or take something in
+    /// it). A link outage never answers this: the push lane narrows the batch down to the change at fault.
+    case rejected(status: Int, code: String, detail: String)
+    /// The hub answered with a server error (5xx): an outage of the hub or its database, or, when it keeps
+    /// failing this one batch while it answers everything else, something in the batch it cannot store.
+    case hubError(status: Int, code: String, detail: String)
 }

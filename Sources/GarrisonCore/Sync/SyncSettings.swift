@@ -13,6 +13,10 @@ public struct SyncSettings: Hashable, Sendable, Codable {
     /// Pushes sent before the first is answered (`sync.pushes_in_flight`): with 2, the node reads and sends the
     /// next batch while the hub applies one. Consecutive batches; one at a time while a re-sync rebases.
     public var pushesInFlight: Int
+    /// How many pushes of one change alone the hub may refuse in a row before the node sets it aside and drains
+    /// the rest of its queue (`sync.set_aside_after`). Refusals count only when the hub answered: an outage never
+    /// sets anything aside.
+    public var setAsideAfter: Int
 
     public static let standard = SyncSettings(
         pushBatchLimit: 500, pullLimit: 1_000, pullWaitSeconds: 20, backoff: .standard,
@@ -20,7 +24,7 @@ public struct SyncSettings: Hashable, Sendable, Codable {
 
     public init(
         pushBatchLimit: Int, pullLimit: Int, pullWaitSeconds: Int, backoff: Backoff, refusedBackoff: Backoff,
-        pushesInFlight: Int = 1
+        pushesInFlight: Int = 1, setAsideAfter: Int = 5
     ) {
         self.pushBatchLimit = max(1, pushBatchLimit)
         self.pullLimit = max(1, pullLimit)
@@ -28,12 +32,13 @@ public struct SyncSettings: Hashable, Sendable, Codable {
         self.backoff = backoff
         self.refusedBackoff = refusedBackoff
         self.pushesInFlight = min(max(1, pushesInFlight), 8)
+        self.setAsideAfter = max(1, setAsideAfter)
     }
 }
 
 /// What a node persists of its sync so that it resumes, never restarts from zero, after any restart.
 public struct SyncCheckpoint: Hashable, Sendable, Codable {
-    /// The highest sequence the hub acknowledged.
+    /// The highest sequence the hub acknowledged, or that this node set aside (it left the queue unacknowledged).
     public var lastAcked: Int64
     /// The highest sequence in the local queue (0 when nothing was ever queued).
     public var queueHead: Int64
@@ -41,7 +46,8 @@ public struct SyncCheckpoint: Hashable, Sendable, Codable {
     public var cursor: Int64
     /// The hub this node synced with, once known.
     public var hub: HubIdentity?
-    /// Whether the next push starts a new sequence base at the hub (after a re-sync).
+    /// Whether the next push starts a new sequence base at the hub: after a re-sync, or after a change was set
+    /// aside (the hub never took its sequence, so the next batch starts past its high-water mark).
     public var needsRebase: Bool
 
     public static let initial = SyncCheckpoint(lastAcked: 0, queueHead: 0, cursor: 0, hub: nil, needsRebase: false)

@@ -109,15 +109,22 @@ struct SyncRoutes {
         let wait = try request.integer("wait", default: 0, in: 0...maxWait)
         // A garrison's node says how many of its changes wait to be pushed (the rollout's "queue drained" gate).
         let queue = request.text("queue") == nil ? nil : try request.integer("queue", default: 0, in: 0...Int64.max)
+        // And how many it set aside (the hub kept refusing each alone), with the code of the oldest's refusal.
+        let setAside = request.text("set_aside") == nil ? nil : try request.integer("set_aside", default: 0, in: 0...Int64.max)
+        let setAsideCode = request.text("set_aside_code")
+        if let setAsideCode, setAsideCode.range(of: #"^[a-z0-9_]{1,64}$"#, options: .regularExpression) == nil {
+            throw Problem.badRequest("invalid_parameter", "set_aside_code is a problem code: 1–64 of a–z, 0–9 and _")
+        }
+        let reported = NodeReport(queueDepth: queue, setAside: setAside, setAsideCode: setAsideCode)
         let generation = signals.generation(of: garrison.rawValue)
         let label = principal.garrison?.rawValue ?? principal.role.rawValue
         var page = try await refusing(label) {
-            try await store.readFeed(of: garrison, after: cursor, limit: limit, for: principal, queueDepth: queue)
+            try await store.readFeed(of: garrison, after: cursor, limit: limit, for: principal, reported: reported)
         }
         if page.entries.isEmpty, wait > 0 {
             await signals.wait(for: garrison.rawValue, after: generation, timeout: .seconds(wait))
             page = try await refusing(label) {
-                try await store.readFeed(of: garrison, after: cursor, limit: limit, for: principal, queueDepth: queue)
+                try await store.readFeed(of: garrison, after: cursor, limit: limit, for: principal, reported: reported)
             }
         }
         return .jsonBytes(try PullEncoding.encode(page, cursor: cursor, limit: limit, hub: try await store.identity()))

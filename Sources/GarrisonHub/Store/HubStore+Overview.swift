@@ -15,23 +15,24 @@ extension HubStore {
                        (SELECT count(*) FROM nodes n WHERE n.garrison = g.code),
                        (SELECT extract(epoch FROM now() - max(n.last_seen_at))::float8 FROM nodes n WHERE n.garrison = g.code),
                        latest.queue_depth, COALESCE(h.head, 0) - latest.pull_cursor,
-                       (SELECT count(*) FROM certificates c WHERE c.garrison = g.code)
+                       (SELECT count(*) FROM certificates c WHERE c.garrison = g.code),
+                       latest.set_aside, latest.set_aside_code
                 FROM garrisons g LEFT JOIN feed_heads h ON h.garrison = g.code
                 LEFT JOIN LATERAL (
-                    SELECT n.queue_depth, n.pull_cursor FROM nodes n
+                    SELECT n.queue_depth, n.pull_cursor, n.set_aside, n.set_aside_code FROM nodes n
                     WHERE n.garrison = g.code AND n.pull_cursor IS NOT NULL ORDER BY n.last_seen_at DESC LIMIT 1
                 ) latest ON true
                 ORDER BY g.code
                 """, logger: self.logger)
             var result: [GarrisonOverview] = []
             for try await row in rows.decode(
-                (String, String, Int, String, Int64, Int64, Int64, Int64, Int64, Double?, Int64?, Int64?, Int64).self
+                (String, String, Int, String, Int64, Int64, Int64, Int64, Int64, Double?, Int64?, Int64?, Int64, Int64?, String?).self
             ) {
                 result.append(
                     GarrisonOverview(
                         garrison: row.0, name: row.1, wave: row.2, phase: row.3, feedHead: row.4, reports: row.5,
                         openConflicts: row.6, openQuarantine: row.7, nodes: row.8, lastSeenSecondsAgo: row.9,
-                        queue: row.10, lag: row.11, enrolled: row.12))
+                        queue: row.10, lag: row.11, enrolled: row.12, setAside: row.13, setAsideCode: row.14))
             }
             return result
         }

@@ -17,12 +17,27 @@ public struct StoredFeedPage: Sendable {
     public let head: Int64
 }
 
+/// What a garrison's node says about itself on a pull (nil: not said, the stored value stays).
+public struct NodeReport: Sendable {
+    /// Its changes waiting to be pushed.
+    public var queueDepth: Int64?
+    /// Its changes set aside (the hub kept refusing each alone), and the problem code of the oldest.
+    public var setAside: Int64?
+    public var setAsideCode: String?
+
+    public init(queueDepth: Int64? = nil, setAside: Int64? = nil, setAsideCode: String? = nil) {
+        self.queueDepth = queueDepth
+        self.setAside = setAside
+        self.setAsideCode = setAsideCode
+    }
+}
+
 extension HubStore {
     /// Reads a garrison's feed after `cursor` (`GET /v1/sync/pull`); marks the puller seen and, for a garrison's
-    /// node, keeps the cursor and the queue depth it reported (the rollout's readiness gates read them). A node of
-    /// a garrison that is not syncing is refused.
+    /// node, keeps the cursor, the queue depth and the set-aside changes it reported (the rollout's readiness
+    /// gates read them). A node of a garrison that is not syncing is refused.
     public func readFeed(
-        of garrison: GarrisonCode, after cursor: Int64, limit: Int, for principal: Principal, queueDepth: Int64? = nil
+        of garrison: GarrisonCode, after cursor: Int64, limit: Int, for principal: Principal, reported: NodeReport = NodeReport()
     ) async throws -> StoredFeedPage {
         let tenant: Tenant = principal.role == .node ? .garrison(garrison) : .all
         return try await transaction(as: tenant) { connection in
@@ -30,7 +45,9 @@ extension HubStore {
             if principal.role == .node {
                 try await connection.query(
                     """
-                    UPDATE nodes SET pull_cursor = \(cursor), queue_depth = COALESCE(\(queueDepth), queue_depth)
+                    UPDATE nodes SET pull_cursor = \(cursor), queue_depth = COALESCE(\(reported.queueDepth), queue_depth),
+                        set_aside = COALESCE(\(reported.setAside)::int8, set_aside),
+                        set_aside_code = CASE WHEN \(reported.setAside)::int8 IS NULL THEN set_aside_code ELSE \(reported.setAsideCode)::text END
                     WHERE node_id = \(principal.site.rawValue)
                     """, logger: self.logger)
             }

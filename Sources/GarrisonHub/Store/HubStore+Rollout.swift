@@ -19,7 +19,7 @@ extension HubStore {
     ///
     /// Gates: to `pilot`, a node of the garrison was enrolled (a certificate signed for it, or a node already
     /// registered); to `live`, also a node seen within `gates.seenWithin`, its queue reported drained on its last
-    /// pull, and no open quarantine. A refused promotion answers 409 `gate_failed` naming each failed gate.
+    /// pull, no open quarantine, and no change set aside at the node. A refused promotion answers 409 `gate_failed` naming each failed gate.
     public func changePhase(
         of garrison: GarrisonCode, _ action: PhaseAction, by actor: Principal, reason: String, gates settings: RolloutGates
     ) async throws -> PhaseChangeResult {
@@ -128,10 +128,16 @@ extension HubStore {
                    (SELECT extract(epoch FROM now() - max(n.last_seen_at))::float8 FROM nodes n WHERE n.garrison = \(garrison.rawValue)),
                    (SELECT n.queue_depth FROM nodes n WHERE n.garrison = \(garrison.rawValue)
                       AND n.queue_depth IS NOT NULL ORDER BY n.last_seen_at DESC LIMIT 1),
-                   (SELECT count(*) FROM quarantine q WHERE q.garrison = \(garrison.rawValue) AND q.state = 'open')
+                   (SELECT count(*) FROM quarantine q WHERE q.garrison = \(garrison.rawValue) AND q.state = 'open'),
+                   (SELECT n.set_aside FROM nodes n WHERE n.garrison = \(garrison.rawValue)
+                      AND n.pull_cursor IS NOT NULL ORDER BY n.last_seen_at DESC LIMIT 1),
+                   (SELECT n.set_aside_code FROM nodes n WHERE n.garrison = \(garrison.rawValue)
+                      AND n.pull_cursor IS NOT NULL ORDER BY n.last_seen_at DESC LIMIT 1)
             """, logger: logger)
         var checks: [GateCheck] = []
-        for try await (enrolled, lastSeen, queue, quarantined) in rows.decode((Int64, Double?, Int64?, Int64).self) {
+        for try await (enrolled, lastSeen, queue, quarantined, setAside, setAsideCode)
+            in rows.decode((Int64, Double?, Int64?, Int64, Int64?, String?).self)
+        {
             checks.append(GateCheck(
                 gate: "enrolled", passed: enrolled > 0,
                 detail: enrolled > 0 ? "a node is enrolled" : "no node of garrison \(garrison) is enrolled (garrisonctl enroll --garrison \(garrison))"))
@@ -145,6 +151,14 @@ extension HubStore {
                 detail: queue.map { "\($0) change(s) queued at the node" } ?? "the node has not reported its queue yet"))
             checks.append(GateCheck(
                 gate: "no_quarantine", passed: quarantined == 0, detail: "\(quarantined) quarantined change(s) unresolved"))
+            // Changes the node set aside are unresolved like quarantine, only held at the node (`garrison node
+            // queue`). A node that never reported them is an older one: it cannot set anything aside.
+            let aside = setAside ?? 0
+            checks.append(GateCheck(
+                gate: "no_set_aside", passed: aside == 0,
+                detail: aside == 0
+                    ? "no change set aside at the node"
+                    : "\(aside) change(s) set aside at the node (oldest refused as \(setAsideCode ?? "?")): garrison node queue list"))
         }
         return checks
     }

@@ -20,7 +20,8 @@ import GarrisonCore
 /// - `sync.push_batch` (1,000), `sync.pull_limit` (1,000), `sync.pull_wait_seconds` (20),
 ///   `sync.backoff_base_ms` (500), `sync.backoff_ceiling_ms` (60,000), `sync.refused_backoff_base_ms` (5,000),
 ///   `sync.refused_backoff_ceiling_ms` (300,000), `sync.pushes_in_flight` (2: the next batch is sent while the hub
-///   applies one).
+///   applies one), `sync.set_aside_after` (5: refusals of one change alone, by a hub that otherwise answers,
+///   before the change is set aside and the rest of the queue drains).
 /// - `sync.reference_refresh_seconds` (60): how often the category catalogue versions (and, at the national node,
 ///   the garrisons' rollout phases) are read from the hub.
 /// - `sync.enabled` (true): false keeps the node working offline only (units' writes queue up).
@@ -123,7 +124,8 @@ public struct NodeConfiguration: Sendable {
             pullWaitSeconds: pullWait,
             backoff: Backoff(baseMillis: Int64(base), ceilingMillis: Int64(ceiling)),
             refusedBackoff: Backoff(baseMillis: Int64(refusedBase), ceilingMillis: Int64(refusedCeiling)),
-            pushesInFlight: try reader.int("sync.pushes_in_flight", default: 2, in: 1...4))
+            pushesInFlight: try reader.int("sync.pushes_in_flight", default: 2, in: 1...4),
+            setAsideAfter: try reader.int("sync.set_aside_after", default: 5, in: 1...1_000))
         syncEnabled = try reader.bool("sync.enabled", default: true)
         referenceRefresh = .seconds(try reader.int("sync.reference_refresh_seconds", default: 60, in: 1...86_400))
     }

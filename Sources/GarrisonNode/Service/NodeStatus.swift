@@ -25,6 +25,16 @@ struct NodeStatusView: Encodable {
     let lastError: String?
     let pullLagMillis: Int64?
     let syncEnabled: Bool
+    /// Changes set aside: the hub kept refusing each alone, so it left the queue for the rest to drain
+    /// (`garrison node queue` retries or drops them).
+    let setAside: Int
+    /// The oldest of them (at most 100), each with the hub's reason.
+    let setAsideChanges: [SetAsideEntry]
+    /// Pushes of the queue's first change alone the hub refused in a row so far.
+    let refusedInARow: Int
+    /// The hub refused a change of this node as stamped ahead of its clock: this node's clock is ahead.
+    let clockAhead: Bool
+    let clockAheadDetail: String?
     /// The national node: each followed garrison's feed, pulled with a cursor of its own.
     let feeds: [FeedView]?
 
@@ -64,6 +74,11 @@ struct NodeStatusView: Encodable {
         case lastError = "last_error"
         case pullLagMillis = "pull_lag_ms"
         case syncEnabled = "sync_enabled"
+        case setAside = "set_aside"
+        case setAsideChanges = "set_aside_changes"
+        case refusedInARow = "refused_in_a_row"
+        case clockAhead = "clock_ahead"
+        case clockAheadDetail = "clock_ahead_detail"
     }
 }
 
@@ -75,6 +90,13 @@ extension Node {
         let sync = worker?.status
         let measured = worker?.measured
         let now = clock()
+        let setAside = try store.setAsideChanges(limit: 100)
+        let setAsideCount = setAside.count < 100 ? setAside.count : Int(try store.setAsideSummary().count)
+        // The worker's evidence first; after a restart, a change set aside as stamped in the future and not
+        // followed by a push the hub took still says so.
+        let clockAhead = sync?.clockAhead ?? setAside.last { entry in
+            entry.code == SyncStatus.clockAheadCode && entry.setAsideAtMillis > (sync?.lastPushMillis ?? 0)
+        }?.detail
         return NodeStatusView(
             garrison: store.principal.garrison?.rawValue, site: store.principal.site.rawValue, reports: figures.reports,
             queueDepth: figures.queueDepth,
@@ -84,6 +106,8 @@ extension Node {
             hub: checkpoint.hub?.description, rejections: figures.rejections, conflicts: figures.conflicts,
             pushFailures: sync?.pushFailures ?? 0, pullFailures: sync?.pullFailures ?? 0, resyncs: sync?.resyncs ?? 0,
             lastError: sync?.lastError, pullLagMillis: measured?.lastLagMillis, syncEnabled: worker != nil,
+            setAside: setAsideCount, setAsideChanges: setAside, refusedInARow: sync?.refusedInARow ?? 0,
+            clockAhead: clockAhead != nil, clockAheadDetail: clockAhead,
             feeds: worker.flatMap { worker in
                 let lanes = worker.feedStatuses
                 return lanes.isEmpty ? nil : lanes.map { garrison, status in
@@ -122,6 +146,9 @@ final class NodeMetrics: Sendable {
         gauge("reports", "Reports held", Double(status.reports))
         gauge("push_failures", "Consecutive failed pushes", Double(status.pushFailures))
         gauge("pull_failures", "Consecutive failed pulls", Double(status.pullFailures))
+        gauge("set_aside", "Local changes set aside: the hub kept refusing each alone (garrison node queue list)", Double(status.setAside))
+        gauge("push_refused_in_a_row", "Pushes of the queue's first change alone the hub refused in a row", Double(status.refusedInARow))
+        gauge("clock_ahead", "1 when the hub refused a change of this node as stamped ahead of its clock", status.clockAhead ? 1 : 0)
         gauge("resyncs", "Re-syncs since start (hub restored from an older backup)", Double(status.resyncs))
         gauge("pull_lag_seconds", "Hub commit to local apply of the last pulled change from elsewhere", Double(status.pullLagMillis ?? 0) / 1000)
         for feed in status.feeds ?? [] {

@@ -149,6 +149,39 @@ enum NodeSchema {
                     );
                     """)
         }
+        migrator.registerMigration("v4") { db in
+            // Queued changes the hub kept refusing on their own (the sync machine's `.setAside`), moved out of the
+            // queue so the rest drains behind them. Kept with the hub's reason until an operator retries or drops
+            // them (`garrison node queue`); nothing else ever deletes a row here.
+            try db.execute(sql: """
+                CREATE TABLE set_aside (
+                    seq INTEGER PRIMARY KEY,
+                    report_id TEXT NOT NULL,
+                    queued_at INTEGER NOT NULL,
+                    change TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    http_status INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    set_aside_at INTEGER NOT NULL
+                );
+
+                -- What happened to queued changes outside the normal flow, oldest first: set aside by the sync
+                -- worker, put back in the queue or dropped by an operator (who, when, the change as it was).
+                CREATE TABLE queue_audit (
+                    id INTEGER PRIMARY KEY,
+                    at INTEGER NOT NULL,
+                    action TEXT NOT NULL CHECK (action IN ('set_aside', 'retry', 'drop')),
+                    seq INTEGER NOT NULL,
+                    new_seq INTEGER,
+                    report_id TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    change TEXT
+                );
+                CREATE INDEX queue_audit_by_seq ON queue_audit (seq);
+                """)
+        }
         return migrator
     }
 }

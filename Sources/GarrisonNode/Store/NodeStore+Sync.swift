@@ -58,6 +58,8 @@ extension NodeStore {
                     try db.execute(sql: "DELETE FROM outbox WHERE seq <= ?", arguments: [through])
                 case .applyPage(let entries, _):
                     try apply(entries, feed: feed, nowMillis: nowMillis, report: &report, db)
+                case .setAside(let aside):
+                    try Self.setAside(aside, actor: "sync worker", nowMillis: nowMillis, db)
                 case .adoptHub:
                     break  // the checkpoint saved below carries it
                 case .resync:

@@ -108,6 +108,9 @@ public final class SyncWorker: Service, Sendable {
                 let action = main.machine.withLock { $0.nextPush(nowMillis: clock()) }
                 switch action {
                 case .idle:
+                    // The queue may have grown from outside this process (`garrison node queue retry`): the
+                    // store's sequence counter is the truth.
+                    if let head = try? store.checkpoint().queueHead { main.machine.withLock { $0.enqueued(through: head) } }
                     await wakeup.wait(untilMillis: clock() + 1_000, clock: clock)
                 case .wait(let until):
                     await wakeup.sleep(untilMillis: until, clock: clock)
@@ -128,8 +131,19 @@ public final class SyncWorker: Service, Sendable {
         } catch {
             if Task.isCancelled { return }
             let failure = Self.failure(error)
-            main.machine.withLock { $0.pushFailed(failure, fromSeq: fromSeq, nowMillis: clock()) }
+            let now = clock()
             logger.warning("push failed; backing off", metadata: ["error": "\(failure)", "from_seq": "\(fromSeq)"])
+            // A refusal may end with a change set aside: stored with the checkpoint that moves past it.
+            record(main, now) { machine in
+                let effects = machine.pushFailed(failure, fromSeq: fromSeq, nowMillis: now)
+                for case .setAside(let aside) in effects {
+                    logger.error("change set aside: the hub keeps refusing it alone; the rest of the queue goes on", metadata: [
+                        "seq": "\(aside.seq)", "attempts": "\(aside.attempts)", "code": "\(aside.code)", "detail": "\(aside.detail)",
+                        "see": "garrison node queue list",
+                    ])
+                }
+                return effects
+            }
             return
         }
         let now = clock()
@@ -143,7 +157,7 @@ public final class SyncWorker: Service, Sendable {
             let reason = "the hub acknowledged this node through \(ack.ackedThrough) but its queue ends at \(queueHead): "
                 + "this store was restored from an older backup; enroll the node anew (new node id) to keep its queued writes"
             logger.critical("push refused by this node", metadata: ["reason": "\(reason)"])
-            main.machine.withLock { $0.pushFailed(.refused(reason), fromSeq: fromSeq, nowMillis: now) }
+            main.machine.withLock { _ = $0.pushFailed(.refused(reason), fromSeq: fromSeq, nowMillis: now) }
             return
         }
         if !ack.rejections.isEmpty {
@@ -170,8 +184,12 @@ public final class SyncWorker: Service, Sendable {
             if cursor == 0, !lane.bootstrapped.exchange(true, ordering: .acquiringAndReleasing) {
                 page = try await bootstrap(lane)
             } else {
-                let queue = lane.feed == nil ? Int64(status.queueDepth) : nil
-                page = try await client.pull(cursor: cursor, limit: limit, wait: wait, garrison: lane.feed, queue: queue)
+                // A garrison's node tells the hub what waits here: its queue, and what it set aside.
+                let own = lane.feed == nil
+                let queue = own ? Int64(status.queueDepth) : nil
+                let setAside = own ? (try? store.setAsideSummary()) : nil
+                page = try await client.pull(
+                    cursor: cursor, limit: limit, wait: wait, garrison: lane.feed, queue: queue, setAside: setAside)
             }
         } catch {
             if cursor == 0 { lane.bootstrapped.store(false, ordering: .releasing) }
@@ -184,6 +202,7 @@ public final class SyncWorker: Service, Sendable {
             return
         }
         let now = clock()
+        if lane !== main { main.machine.withLock { $0.hubAnswered(nowMillis: now) } }
         record(lane, now) { $0.pullSucceeded(page, nowMillis: now) }
     }
 
@@ -236,6 +255,8 @@ public final class SyncWorker: Service, Sendable {
         while !Task.isCancelled {
             do {
                 let catalogues = try await client.catalogues()
+                // The hub answers: a push it keeps failing with a 5xx meanwhile fails on what it carries.
+                main.machine.withLock { $0.hubAnswered(nowMillis: clock()) }
                 if (catalogues.last?.version ?? 0) > store.latestCatalogue.version {
                     try store.adopt(catalogues)
                     logger.notice("category catalogue adopted", metadata: ["version": "\(catalogues.last?.version ?? 0)"])
