@@ -10,14 +10,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let problem as Problem {
             throw problem
         } catch let error as HTTPError {
-            let code = switch error.status {
-            case .notFound: "not_found"
-            case .methodNotAllowed: "method_not_allowed"
-            case .contentTooLarge: "too_large"
-            case .badRequest: "bad_request"
-            default: "http_\(error.status.code)"
-            }
-            throw Problem(error.status, code: code, detail: error.body ?? "\(request.method) \(request.uri.path): \(error.status.reasonPhrase)")
+            throw Problem(error, request: request)
         }
     }
 }
@@ -34,10 +27,28 @@ extension Problem {
             return try await body()
         } catch let problem as Problem {
             throw problem
+        } catch let error as HTTPError {
+            // The router's own refusals (a path parameter that does not parse) are the caller's, not internal.
+            throw Problem(error, request: nil)
         } catch {
             if let problem = translate(error) { throw problem }
             context.logger.error("internal failure", metadata: ["error": "\(String(reflecting: error))"])
             throw Problem(.internalServerError, code: "internal_error", detail: "the \(service) failed to answer; see its log")
         }
+    }
+}
+
+extension Problem {
+    /// The problem for one of Hummingbird's own errors, with a stable code by status.
+    init(_ error: HTTPError, request: Request?) {
+        let code = switch error.status {
+        case .notFound: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
+        case .contentTooLarge: "too_large"
+        case .badRequest: "bad_request"
+        default: "http_\(error.status.code)"
+        }
+        let fallback = request.map { "\($0.method) \($0.uri.path): \(error.status.reasonPhrase)" } ?? error.status.reasonPhrase
+        self.init(error.status, code: code, detail: error.body ?? fallback)
     }
 }

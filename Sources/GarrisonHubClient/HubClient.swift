@@ -57,7 +57,7 @@ public final class HubClient: Sendable {
 
     /// `POST /v1/sync/push` of a body already encoded (a node sends its stored change JSON as it is).
     public func push(rawBody: Data) async throws -> PushAck {
-        try await decode(PushAck.self, send(.POST, "/v1/sync/push", body: rawBody))
+        try checked(try await decode(PushAck.self, send(.POST, "/v1/sync/push", body: rawBody))) { try $0.validate() }
     }
 
     /// `GET /v1/sync/pull`; a garrison's node also reports its `queue` depth (the rollout's readiness gate).
@@ -65,7 +65,7 @@ public final class HubClient: Sendable {
         var path = "/v1/sync/pull?cursor=\(cursor)&limit=\(limit)&wait=\(wait)"
         if let garrison { path += "&garrison=\(garrison.rawValue)" }
         if let queue { path += "&queue=\(queue)" }
-        return try await decode(PullPage.self, send(.GET, path))
+        return try checked(try await decode(PullPage.self, send(.GET, path))) { try $0.validate(after: cursor, limit: limit) }
     }
 
     /// `GET /v1/sync/garrisons`: every garrison's rollout phase.
@@ -87,7 +87,18 @@ public final class HubClient: Sendable {
     public func snapshot(after: String = "", limit: Int = 500, garrison: GarrisonCode? = nil) async throws -> SnapshotPage {
         var path = "/v1/sync/snapshot?limit=\(limit)&after=\(after.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
         if let garrison { path += "&garrison=\(garrison.rawValue)" }
-        return try await decode(SnapshotPage.self, send(.GET, path))
+        return try checked(try await decode(SnapshotPage.self, send(.GET, path))) { try $0.validate(after: after, limit: limit) }
+    }
+
+    /// An answer that passed `check` (DESIGN §6: the node does not trust the hub blindly); a malformed one is a
+    /// failed request (502 `malformed_answer`), retried like an outage.
+    private func checked<T>(_ answer: T, _ check: (T) throws -> Void) throws -> T {
+        do {
+            try check(answer)
+        } catch let error as ValidationError {
+            throw HubClientError(status: 502, code: error.code, detail: error.description)
+        }
+        return answer
     }
 
     /// A request with a JSON body; non-2xx answers throw `HubClientError` with the problem's code.
@@ -111,9 +122,12 @@ public final class HubClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response = try await http.execute(request, timeout: timeout)
-        let bytes = try await response.body.collect(upTo: 256 << 20)
+        let bytes = try await response.body.collect(upTo: Self.maxAnswerBytes)
         return HubResponse(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"), body: Data(buffer: bytes))
     }
+
+    /// The largest answer read from the hub (a pull page of 5,000 changes is a few MB).
+    static let maxAnswerBytes = 64 << 20
 
     /// Decodes an answer's JSON body (dates as ISO 8601, as the hub writes them).
     public func decode<T: Decodable>(_ type: T.Type, _ response: HubResponse) throws -> T {
@@ -140,6 +154,12 @@ public struct HubClientError: Error, CustomStringConvertible, Sendable {
     public let status: Int
     public let code: String
     public let detail: String
+
+    init(status: Int, code: String, detail: String) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+    }
 
     init(_ response: HubResponse) {
         let problem = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]

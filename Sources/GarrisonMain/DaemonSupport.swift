@@ -4,7 +4,7 @@ import GarrisonConfig
 import Logging
 
 /// What the daemon commands share: reading a configuration (an error exits with EX_CONFIG, 78, naming the key)
-/// and logging to standard error at the chosen level.
+/// and logging to standard error at the chosen level, one line an entry whatever a request held.
 enum DaemonSupport {
     static func configuration<T>(
         _ program: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -22,7 +22,7 @@ enum DaemonSupport {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return EscapingLogHandler(inner: handler)
         }
         return Logger(label: label)
     }

@@ -37,7 +37,7 @@ struct BatchApplierTests {
         #expect(replay.skipped == 5)
         #expect(replay.taken.isEmpty)
         #expect(replay.ackedThrough == 5)
-        #expect(overlap.states["r1"]?[.description] == .string("edit 4"))
+        #expect(overlap.states[Fixtures.reportID]?[.description] == .string("edit 4"))
     }
 
     @Test("a gap without rebase applies nothing and keeps the high-water mark")
@@ -61,7 +61,7 @@ struct BatchApplierTests {
         #expect(plan.applied == 4)
         #expect(plan.rejections.map(\.seq) == [3])
         #expect(plan.rejections.first?.reason.code == "description_too_long")
-        #expect(plan.states["r1"]?[.description] == .string("edit 4"))
+        #expect(plan.states[Fixtures.reportID]?[.description] == .string("edit 4"))
     }
 
     @Test("a foreign garrison's batch is quarantined change by change, nothing applies")
@@ -79,12 +79,12 @@ struct BatchApplierTests {
         let (queued, f) = try queue()
         var national = f.national
         let pushed = applier.plan(PushRequest(changes: queued), from: f.nodePrincipal, highWater: 0, current: [:], nowMillis: 0)
-        let state = try #require(pushed.states["r1"])
+        let state = try #require(pushed.states[Fixtures.reportID])
         let move = national.set([.garrison: .string("22")], on: state, nowMillis: 9_000)
         let plan = applier.plan(PushRequest(changes: [QueuedChange(seq: 1, change: move)]), from: f.nationalPrincipal,
                                 highWater: 0, current: pushed.states, nowMillis: 0)
         #expect(plan.feed.map(\.garrison) == ["22", "20", "22"])
         #expect(plan.feed.last?.change.fields[.description]?.value == .string("edit 4"))
-        #expect(plan.states["r1"]?.garrison == "22")
+        #expect(plan.states[Fixtures.reportID]?.garrison == "22")
     }
 }

@@ -52,7 +52,7 @@ struct MergeRuleTests {
         let (_, state) = f.created()
         let a = f.node.addNote(id: "n1", author: "KMP-2061", text: "patrol", to: state, nowMillis: 2_000)
         let b = f.node.addNote(id: "n2", author: "KMP-2061", text: "again", to: state, nowMillis: 2_001)
-        var confirm = Change(reportID: "r1", garrison: "20", origin: "hub-intake", kind: .update)
+        var confirm = Change(reportID: Fixtures.reportID, garrison: "20", origin: "hub-intake", kind: .update)
         confirm.confirmations = [Confirmation(id: "c1", atMillis: 5)]
         let final = state.applying(a, b, confirm, a)
         #expect(final.notes.keys.sorted() == ["n1", "n2"])
@@ -64,7 +64,7 @@ struct MergeRuleTests {
     func tombstone() {
         var f = Fixtures()
         let (_, state) = f.created()
-        var delete = Change(reportID: "r1", garrison: "20", origin: "admin", kind: .update)
+        var delete = Change(reportID: Fixtures.reportID, garrison: "20", origin: "admin", kind: .update)
         delete.tombstone = HLC(wallMillis: 5_000, counter: 0, site: "admin")
         let edit = f.node.set([.description: .string("after")], on: state, nowMillis: 6_000)
         #expect(state.applying(delete, edit).isDeleted)

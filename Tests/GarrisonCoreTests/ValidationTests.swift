@@ -78,6 +78,6 @@ struct ValidationTests {
         #expect(code(f.node.set([.card: .object([:])], on: state, nowMillis: 2), current: state) == "invalid_card")
         #expect(code(f.node.set([.daysOfWeek: .array([.int(8)])], on: state, nowMillis: 2), current: state) == "invalid_field")
         #expect(code(f.node.set([.garrison: .string("99")], on: state, nowMillis: 2), current: state) == "unknown_garrison")
-        #expect(code(Change(reportID: "r1", garrison: "20", origin: "x", kind: .update), current: state) == "empty_change")
+        #expect(code(Change(reportID: Fixtures.reportID, garrison: "20", origin: "x", kind: .update), current: state) == "empty_change")
     }
 }

@@ -8,13 +8,28 @@ public struct CategoryCatalogue: Codable, Hashable, Sendable {
     /// The categories of this version.
     public let categories: [Category]
 
+    /// The highest catalogue version and category number accepted (a received number is never trusted further).
+    public static let maxVersion = 10_000
+    public static let maxCategory = 999
+
     public init(version: Int, categories: [Category]) throws(ValidationError) {
-        guard version >= 1 else {
-            throw ValidationError(code: "invalid_catalogue", message: "a catalogue version starts at 1 (got \(version))")
+        guard (1...Self.maxVersion).contains(version) else {
+            throw ValidationError(
+                code: "invalid_catalogue", message: "a catalogue version is 1…\(Self.maxVersion) (got \(version))", field: "version")
+        }
+        guard categories.count <= Self.maxCategory else {
+            throw ValidationError(code: "invalid_catalogue", message: "a catalogue has at most \(Self.maxCategory) categories", field: "categories")
         }
         var seen = Set<Int>()
-        for category in categories where !seen.insert(category.id).inserted {
-            throw ValidationError(code: "invalid_catalogue", message: "category \(category.id) is listed twice")
+        for category in categories {
+            guard (1...Self.maxCategory).contains(category.id) else {
+                throw ValidationError(
+                    code: "invalid_catalogue", message: "a category number is 1…\(Self.maxCategory) (got \(category.id))", field: "categories.id")
+            }
+            try TextRule.name.check(category.name, field: "categories.name")
+            guard seen.insert(category.id).inserted else {
+                throw ValidationError(code: "invalid_catalogue", message: "category \(category.id) is listed twice", field: "categories")
+            }
         }
         self.version = version
         self.categories = categories.sorted { $0.id < $1.id }
@@ -56,3 +71,4 @@ public struct CategoryCatalogue: Codable, Hashable, Sendable {
             categories: container.decode([Category].self, forKey: .categories))
     }
 }
+

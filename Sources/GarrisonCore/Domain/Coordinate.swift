@@ -36,3 +36,12 @@ public struct Coordinate: Hashable, Codable, Sendable, CustomStringConvertible {
 
     public var description: String { "(\(latitude), \(longitude))" }
 }
+
+extension Coordinate {
+    /// The point a `location` field holds (`{"lat": …, "lon": …}`), if it holds one.
+    public init?(_ value: FieldValue) {
+        guard case .object(let object) = value, let lat = object["lat"]?.doubleValue, let lon = object["lon"]?.doubleValue
+        else { return nil }
+        self.init(latitude: lat, longitude: lon)
+    }
+}

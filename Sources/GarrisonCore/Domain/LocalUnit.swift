@@ -29,4 +29,14 @@ public struct LocalUnit: Hashable, Codable, Sendable, CustomStringConvertible {
     public var id: String { "\(kind.rawValue)-\(county.rawValue)" }
 
     public var description: String { id }
+
+    /// The county of a unit id such as `"KPP-1418"`: nil unless the id is exactly the id of that county's unit
+    /// (`"KPP-1465"` is not, Warsaw's units are KRP).
+    public static func county(ofUnitID id: String) -> CountyCode? {
+        guard id.utf8.count == 8, let dash = id.firstIndex(of: "-"),
+            let county = try? CountyCode(validating: String(id[id.index(after: dash)...])),
+            LocalUnit(county: county).id == id
+        else { return nil }
+        return county
+    }
 }

@@ -10,7 +10,7 @@ public struct VerificationCard: Hashable, Codable, Sendable {
     public var actions: String
 
     /// The longest findings or actions text accepted.
-    public static let maxFindingsLength = 2_000
+    public static let maxFindingsLength = TextRule.cardText.maxScalars
 
     public init(openedAtMillis: Int64, openedBy: String, findings: String = "", actions: String = "") {
         self.openedAtMillis = openedAtMillis
@@ -27,23 +27,34 @@ public struct VerificationCard: Hashable, Codable, Sendable {
         ])
     }
 
-    /// Reads a card from a field value, with a precise error for a malformed one.
-    public init(_ value: FieldValue) throws(ValidationError) {
-        guard case .object(let object) = value, let opened = object["opened_at"]?.intValue,
-            let by = object["opened_by"]?.stringValue, !by.isEmpty
+    /// Reads a card from a field value, with a precise error for a malformed one: its keys and no others, an opening
+    /// time within `bounds`, texts within their rules.
+    init(_ value: FieldValue, bounds: TimeBounds) throws(ValidationError) {
+        let keys: Set<String> = ["opened_at", "opened_by", "findings", "actions"]
+        guard case .object(let object) = value, Set(object.keys).isSubset(of: keys),
+            let opened = object["opened_at"]?.intValue, let by = object["opened_by"]?.stringValue
         else {
             throw ValidationError(
                 code: "invalid_card",
-                message: "a verification card needs \"opened_at\" (ms) and a non-empty \"opened_by\"", field: "card")
+                message: "a verification card is {\"opened_at\" (ms), \"opened_by\", \"findings\", \"actions\"}",
+                field: "card")
         }
-        let findings = object["findings"]?.stringValue ?? ""
-        let actions = object["actions"]?.stringValue ?? ""
-        guard findings.count <= Self.maxFindingsLength, actions.count <= Self.maxFindingsLength else {
-            throw ValidationError(
-                code: "invalid_card",
-                message: "findings and actions are limited to \(Self.maxFindingsLength) characters", field: "card")
+        try bounds.checkTime(opened, field: "card.opened_at")
+        try TextRule.name.check(by, field: "card.opened_by")
+        func text(_ key: String) throws(ValidationError) -> String {
+            guard let value = object[key] else { return "" }
+            guard let text = value.stringValue else {
+                throw ValidationError(code: "invalid_card", message: "\(key) is text", field: "card.\(key)")
+            }
+            try TextRule.cardText.check(text, field: "card.\(key)")
+            return text
         }
-        self.init(openedAtMillis: opened, openedBy: by, findings: findings, actions: actions)
+        self.init(openedAtMillis: opened, openedBy: by, findings: try text("findings"), actions: try text("actions"))
+    }
+
+    /// Reads a card from a field value (a stored or locally made one), with the validator's bounds.
+    public init(_ value: FieldValue) throws(ValidationError) {
+        try self.init(value, bounds: TimeBounds(nowMillis: nil, skewMillis: 0))
     }
 }
 

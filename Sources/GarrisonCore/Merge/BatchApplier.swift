@@ -52,15 +52,19 @@ public struct BatchApplier: Sendable {
 
     /// Plans a node's pushed batch given its high-water mark and the current states of the batch's reports.
     ///
+    /// `refused` names changes already refused (unreadable, or refused by the database), quarantined as they are.
     /// `unavailable` names reports that exist but that the sender may not see (a store with row-level security
     /// finds them only when a creation collides): a change to one is quarantined, never merged.
     public func plan(
         _ request: PushRequest, from principal: Principal, highWater: Int64, current: [String: ReportState],
-        unavailable: Set<String> = [], nowMillis: Int64
+        unavailable: Set<String> = [], refused: [Int64: QuarantineReason] = [:], nowMillis: Int64
     ) -> Plan {
         var plan = Plan(ackedThrough: highWater)
         let ordered = request.changes.sorted { $0.seq < $1.seq }
-        if let first = ordered.first(where: { $0.seq > highWater }), first.seq > highWater + 1, !request.rebase {
+        // No `highWater + 1`: neither a stored mark nor a received sequence number is trusted not to overflow.
+        if let first = ordered.first(where: { $0.seq > highWater }), !request.rebase,
+            first.seq.subtractingReportingOverflow(highWater).overflow || first.seq - highWater > 1
+        {
             plan.gap = true
             return plan
         }
@@ -70,7 +74,9 @@ public struct BatchApplier: Sendable {
                 plan.skipped += 1
                 continue
             }
-            if unavailable.contains(queued.change.reportID) {
+            if let reason = refused[queued.seq] {
+                plan.quarantined.append(Quarantined(seq: queued.seq, change: queued.change, reason: reason))
+            } else if unavailable.contains(queued.change.reportID) {
                 let reason: QuarantineReason = queued.change.kind == .create
                     ? .reportExists(queued.change.reportID) : .unknownReport(queued.change.reportID)
                 plan.quarantined.append(Quarantined(seq: queued.seq, change: queued.change, reason: reason))
@@ -102,7 +108,7 @@ public struct BatchApplier: Sendable {
             return
         }
         do {
-            try validator.validate(change, current: before)
+            try validator.validate(change, current: before, from: principal, nowMillis: nowMillis)
         } catch {
             plan.quarantined.append(Quarantined(seq: seq, change: change, reason: .invalid(error)))
             return

@@ -1,9 +1,10 @@
-import Foundation
-
-/// The shape and range each plain field's value must have.
+/// The shape and range each plain field's value must have (the shape layer of `ChangeValidator`).
 enum FieldRules {
+    /// Checks one field's value. `strict` is a write's check: the category and its catalogue version must be known
+    /// here; a replica's copy only needs a well-formed number (its catalogue may come a minute later).
     static func validate(
-        _ field: ReportField, _ value: FieldValue, validator: ChangeValidator, change: Change, current: ReportState?
+        _ field: ReportField, _ value: FieldValue, validator: ChangeValidator, change: Change, bounds: TimeBounds,
+        strict: Bool
     ) throws(ValidationError) {
         func fail(_ message: String, code: String = "invalid_field") -> ValidationError {
             ValidationError(code: code, message: message, field: field.rawValue)
@@ -11,72 +12,82 @@ enum FieldRules {
         switch field {
         case .county:
             guard let text = value.stringValue else { throw fail("a county is a 4-digit TERYT string", code: "invalid_teryt") }
-            _ = try CountyCode(validating: text)
+            _ = try validator.counties.county(text, field: field.rawValue)
         case .location:
-            guard case .object(let object) = value, let lat = object["lat"]?.doubleValue,
-                let lon = object["lon"]?.doubleValue
-            else { throw fail("a location is {\"lat\": …, \"lon\": …}", code: "invalid_coordinates") }
-            _ = try Coordinate(validatingLatitude: lat, longitude: lon)
-        case .description:
-            guard let text = value.stringValue, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw fail("a description is non-empty text", code: "invalid_description")
+            guard case .object(let object) = value, object.count == 2, let point = Coordinate(value) else {
+                throw fail("a location is {\"lat\": …, \"lon\": …}", code: "invalid_coordinates")
             }
-            guard text.count <= ChangeValidator.maxDescriptionLength else {
-                throw fail(
-                    "a description has at most \(ChangeValidator.maxDescriptionLength) characters (got \(text.count))",
-                    code: "description_too_long")
+            _ = try Coordinate(validatingLatitude: point.latitude, longitude: point.longitude)
+        case .description:
+            guard let text = value.stringValue else { throw fail("a description is text", code: "invalid_description") }
+            do {
+                try TextRule.description.check(text, field: field.rawValue)
+            } catch where error.code == "text_too_long" {
+                throw fail(error.message, code: "description_too_long")
+            } catch where error.code == "text_too_short" {
+                throw fail("a description is non-empty text", code: "invalid_description")
             }
         case .pillar:
             guard let text = value.stringValue, Pillar(rawValue: text) != nil else {
                 throw fail("a pillar is one of \(Pillar.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         case .createdAt, .readAt, .verifiedAt:
-            guard let millis = value.intValue, millis > 0 else { throw fail("a time is milliseconds since 1970") }
+            guard let millis = value.intValue else { throw fail("a time is milliseconds since 1970", code: "invalid_time") }
+            try bounds.checkTime(millis, field: field.rawValue)
         case .eventAt:
-            guard value.isNull || (value.intValue ?? 0) > 0 else { throw fail("a time is milliseconds since 1970 or null") }
+            guard !value.isNull else { return }
+            guard let millis = value.intValue else { throw fail("a time is milliseconds since 1970 or null", code: "invalid_time") }
+            try bounds.checkTime(millis, field: field.rawValue)
         case .timeOfDay:
             guard value.isNull || value.stringValue.flatMap(TimeOfDay.init(rawValue:)) != nil else {
                 throw fail("time of day is one of \(TimeOfDay.allCases.map(\.rawValue).joined(separator: ", ")) or null")
             }
         case .daysOfWeek:
-            guard case .array(let days) = value,
+            guard case .array(let days) = value, days.count <= 7,
                 days.allSatisfy({ ($0.intValue).map { (1...7).contains($0) } ?? false })
             else { throw fail("days of week are an array of 1 (Monday) … 7 (Sunday)") }
         case .categoryVersion:
-            _ = try validator.catalogue(value.intValue)
+            guard let version = value.intValue, (1...Int64(CategoryCatalogue.maxVersion)).contains(version) else {
+                throw fail("a catalogue version is 1…\(CategoryCatalogue.maxVersion)", code: "unknown_catalogue_version")
+            }
+            if strict { _ = try validator.catalogue(version) }
         case .category:
-            guard let id = value.intValue else { throw fail("a category is its number", code: "unknown_category") }
-            let version = (change.fields[.categoryVersion] ?? current?.fields[.categoryVersion])?.value.intValue
+            guard let id = value.intValue, (1...Int64(CategoryCatalogue.maxCategory)).contains(id) else {
+                throw fail("a category is its number, 1…\(CategoryCatalogue.maxCategory)", code: "unknown_category")
+            }
+            guard strict else { return }
+            let version = change.fields[.categoryVersion]?.value.intValue ?? validator.catalogues.keys.max().map(Int64.init)
             let catalogue = try validator.catalogue(version)
-            if change.kind == .create {
-                try catalogue.validateForNewReport(Int(id))
-            } else if catalogue.category(Int(id)) == nil {
+            if catalogue.category(Int(id)) == nil {
                 throw fail("category \(id) is not in catalogue version \(catalogue.version)", code: "unknown_category")
             }
         case .garrison:
             guard let code = value.stringValue, validator.registry.contains(GarrisonCode(rawValue: code)) else {
-                throw fail("no garrison has code \(value.canonical)", code: "unknown_garrison")
+                throw fail("no garrison has code \(value.canonical.prefix(16))", code: "unknown_garrison")
             }
         case .unit:
-            guard let text = value.stringValue, text.count == 8, let dash = text.firstIndex(of: "-"),
-                LocalUnit.Kind(rawValue: String(text[..<dash])) != nil,
-                (try? CountyCode(validating: String(text[text.index(after: dash)...]))) != nil
-            else { throw fail("a unit is written like \"KPP-1418\"", code: "invalid_unit") }
+            guard let text = value.stringValue, let county = LocalUnit.county(ofUnitID: text),
+                validator.counties.contains(county)
+            else { throw fail("a unit is written like \"KPP-1418\", for a county that exists", code: "invalid_unit") }
         case .card:
-            _ = try VerificationCard(value)
+            _ = try VerificationCard(value, bounds: bounds)
         case .handover:
-            guard value.isNull
-                || (value.stringValue.map { !$0.isEmpty && $0.count <= ChangeValidator.maxHandoverLength } ?? false)
-            else { throw fail("the body a report is handed over to is 1–\(ChangeValidator.maxHandoverLength) characters") }
+            guard !value.isNull else { return }
+            guard let text = value.stringValue else {
+                throw fail("the body a report is handed over to is 1–\(ChangeValidator.maxHandoverLength) characters")
+            }
+            try TextRule.name.check(text, field: field.rawValue)
         case .hidden:
             guard value.boolValue != nil else { throw fail("hidden is true or false") }
         case .duplicateOf:
-            guard value.isNull || (value.stringValue.map { !$0.isEmpty && $0 != change.reportID } ?? false) else {
+            guard !value.isNull else { return }
+            guard let id = value.stringValue, id != change.reportID else {
                 throw fail("duplicate_of names another report's id, or null")
             }
+            try WireID.checkUUIDv7(id, field: field.rawValue)
         case .duplicatedBy:
             guard case .array(let ids) = value, ids.count <= ChangeValidator.maxDuplicates,
-                ids.allSatisfy({ $0.stringValue.map { !$0.isEmpty && $0 != change.reportID } ?? false })
+                ids.allSatisfy({ $0.stringValue.map { WireID.isUUIDv7($0) && $0 != change.reportID } ?? false })
             else { throw fail("duplicated_by lists at most \(ChangeValidator.maxDuplicates) other reports' ids") }
         }
     }

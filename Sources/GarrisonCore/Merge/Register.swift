@@ -31,8 +31,14 @@ public struct Register: Hashable, Codable, Sendable {
 /// late "Weryfikacja" never overwrites a closed outcome; the stamp decides between equal ranks.
 public struct StatusRegister: Hashable, Codable, Sendable {
     public var status: ReportStatus
-    /// Incremented by each reopen.
+    /// Incremented by each reopen, at most `maxEpoch`.
     public var epoch: Int
+    /// The highest epoch: a reopen past it is refused (no arithmetic on a received epoch may overflow).
+    public static let maxEpoch = 10_000
+
+    /// The epoch a reopen of this status starts, or nil past `maxEpoch` (a stored epoch is never trusted to be
+    /// small enough to add one to).
+    public var nextEpoch: Int? { (0..<Self.maxEpoch).contains(epoch) ? epoch + 1 : nil }
     public var stamp: HLC
     /// The stamp of the status the writer replaced.
     public var base: HLC?

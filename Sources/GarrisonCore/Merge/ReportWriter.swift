@@ -83,6 +83,11 @@ public struct ReportWriter: Sendable {
     ) throws(ValidationError) -> Change {
         let current = state.status ?? StatusRegister(status: .nowe, epoch: 0, stamp: HLC(wallMillis: 0, counter: 0, site: ""))
         try ReportStatus.validateTransition(from: current.status, to: status, reopen: reopen)
+        guard let epoch = reopen ? current.nextEpoch : current.epoch else {
+            throw ValidationError(
+                code: "invalid_epoch", message: "the report was reopened \(current.epoch) times; it cannot be reopened again",
+                field: "status")
+        }
         observe(state, nowMillis: nowMillis)
         let stamp = clock.now(physicalMillis: nowMillis)
         var fields: [ReportField: Register] = [:]
@@ -95,7 +100,7 @@ public struct ReportWriter: Sendable {
         return Change(
             reportID: state.reportID, garrison: state.garrison ?? "", origin: site, kind: .update, fields: fields,
             status: StatusRegister(
-                status: status, epoch: current.epoch + (reopen ? 1 : 0), stamp: stamp, base: state.status?.stamp))
+                status: status, epoch: epoch, stamp: stamp, base: state.status?.stamp))
     }
 
     /// A note added to `state`.

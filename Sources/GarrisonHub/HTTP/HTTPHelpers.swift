@@ -2,10 +2,19 @@ import GarrisonHTTP
 import Hummingbird
 import PostgresNIO
 
-/// Runs a hub handler: every failure answers problem+json, a database failure as 503.
+/// Runs a hub handler: every failure answers problem+json. A database that refuses the data itself (SQLSTATE
+/// classes 22 and 54) is the request's fault, 422; any other database failure is an outage, 503 — and only that.
 func answering<Context: RequestContext>(_ context: Context, _ body: () async throws -> Response) async throws -> Response {
     try await Problem.answering(context, service: "hub", translate: { error in
         guard let error = error as? PSQLError else { return nil }
+        if HubStore.isRefusalOfData(error) {
+            context.logger.warning("the database refused a request's data", metadata: [
+                "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")", "message": "\(error.serverInfo?[.message] ?? "")",
+            ])
+            return Problem(
+                .unprocessableContent, code: "refused_by_database",
+                detail: "the database refused a value of this request (SQLSTATE \(error.serverInfo?[.sqlState] ?? "-"))")
+        }
         context.logger.error("database failure", metadata: ["error": "\(String(reflecting: error))"])
         return .unavailable
     }, body)

@@ -62,14 +62,19 @@ struct SyncRoutes {
         let principal = try await principal(context)
         let label = principal.garrison?.rawValue ?? principal.role.rawValue
         let logger = context.logger.with(principal)
-        let batch = try await refusing(label) { try await request.decodeJSON(PushRequest.self, limit: configuration.maxBodyBytes) }
-        guard batch.changes.count <= configuration.maxBatch else {
+        let received = try await refusing(label) { try await request.decodeJSON(ReceivedPush.self, limit: configuration.maxBodyBytes) }
+        guard received.entries.count <= configuration.maxBatch else {
             metrics.refused(garrison: label, code: "too_large")
-            throw Problem.tooLarge("the batch has \(batch.changes.count) changes; the limit is \(configuration.maxBatch)")
+            throw Problem.tooLarge("the batch has \(received.entries.count) changes; the limit is \(configuration.maxBatch)")
         }
-        if let seq = batch.changes.first(where: { $0.seq < 1 })?.seq {
-            throw Problem.badRequest("invalid_sequence", "sequence numbers start at 1 (got \(seq))")
+        do {
+            try received.validateEnvelope()
+        } catch {
+            metrics.refused(garrison: label, code: error.code)
+            throw Problem.badRequest(error.code, error.message)
         }
+        // Each change was decoded on its own: one the hub cannot read is quarantined, the rest applies.
+        let (batch, unreadable) = received.request(sender: principal)
         if principal.role == .node, let foreign = batch.changes.first(where: { $0.change.garrison != principal.garrison }) {
             metrics.refused(garrison: label, code: "cross_tenant")
             logger.warning("cross-tenant push refused", metadata: ["target": "\(foreign.change.garrison)"])
@@ -78,7 +83,7 @@ struct SyncRoutes {
         }
         let started = ContinuousClock.now
         let result = try await refusing(label) {
-            try await store.push(batch, from: principal, nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
+            try await store.push(batch, from: principal, refused: unreadable, nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
         }
         metrics.pushed(garrison: label, result: result, duration: ContinuousClock.now - started)
         logger.debug(

@@ -43,7 +43,11 @@ public struct Hub: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
-        self.store = HubStore(client: client, applier: BatchApplier(hubSite: SiteID(rawValue: configuration.siteID)), logger: logger)
+        let hubSite = SiteID(rawValue: configuration.siteID)
+        let validator = ChangeValidator(
+            maxClockSkewMillis: Int64(configuration.maxClockSkew.components.seconds) * 1000,
+            reservedSites: [hubSite, HubStore.intake.site])
+        self.store = HubStore(client: client, applier: BatchApplier(validator: validator, hubSite: hubSite), logger: logger)
         self.metrics = HubMetrics()
         self.gatekeeper = Gatekeeper(metrics: metrics)
         self.signals = FeedSignals()
@@ -53,6 +57,13 @@ public struct Hub: Sendable {
     /// requests (a push in flight commits or rolls back whole) and closes the pool.
     public func run(gracefulShutdownSignals: [UnixSignal] = []) async throws {
         let tls = try HubTLS.serverConfiguration(configuration)
+        if let path = configuration.validationCountiesPath {
+            do {
+                store.adopt(boundaries: try CountyRouter.load(geoJSONAt: path))
+            } catch {
+                throw HubStoreError(description: "validation.counties: \(error)")
+            }
+        }
         let router = Router(context: HubRequestContext.self)
         router.middlewares.add(ProblemMiddleware())
         let ownCertificates = try HubTLS.ownCertificates(configuration)
@@ -146,7 +157,9 @@ public struct Hub: Sendable {
     private func intakeListener(ports: Ports) throws -> (any Service)? {
         guard let address = configuration.intakeAddress else { return nil }
         var router: CountyRouter?
-        if let path = configuration.intakeCountiesPath {
+        if configuration.intakeCountiesPath == configuration.validationCountiesPath {
+            router = store.applier.validator.boundaries
+        } else if let path = configuration.intakeCountiesPath {
             do {
                 router = try CountyRouter.load(geoJSONAt: path)
             } catch {

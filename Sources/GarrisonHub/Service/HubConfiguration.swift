@@ -32,6 +32,10 @@ import PostgresNIO
 ///   addresses/CIDRs whose `X-Forwarded-For` is believed. The device credentials' secret: `intake.device_secret`
 ///   (set it as `GARRISON_INTAKE_DEVICE_SECRET`) or `intake.device_secret_file`, at least 32 bytes; with neither
 ///   the hub makes one and keeps it in the database.
+/// - `validation.counties` (defaults to `intake.counties`): the counties' GeoJSON every report's point is checked
+///   against (a point must lie in its county); without it only Poland's bounding box is checked.
+/// - `limits.max_clock_skew_seconds` (300): how far ahead of the hub's clock a pushed stamp or time may be; a
+///   change beyond it is quarantined with `stamp_in_future` and its node told that its clock runs ahead.
 /// - `rollout.seen_within_seconds` (900): how recently a garrison's node must have synced to be promoted to
 ///   live; `rollout.waves`: a waves file (`Config/rollout.yaml`) whose wave numbers the hub adopts at start.
 public struct HubConfiguration: Sendable {
@@ -71,6 +75,9 @@ public struct HubConfiguration: Sendable {
     public var intakeDeviceSecret: IntakeSecret?
     /// A file holding the secret (`intake.device_secret_file`), read when the intake starts.
     public var intakeDeviceSecretPath: String?
+    /// The boundaries every report's point is checked against (nil: Poland's bounding box only).
+    public var validationCountiesPath: String?
+    public var maxClockSkew: Duration
 
     /// Reads every key, failing on the first missing or invalid one with a message naming it.
     public init(reader: ConfigReader) throws(ConfigError) {
@@ -126,6 +133,9 @@ public struct HubConfiguration: Sendable {
         if intakeDeviceSecret != nil, intakeDeviceSecretPath != nil {
             throw reader.invalid("intake.device_secret_file", "set intake.device_secret or intake.device_secret_file, not both")
         }
+        validationCountiesPath = reader.optionalString("validation.counties") == nil
+            ? intakeCountiesPath : try reader.path("validation.counties")
+        maxClockSkew = try reader.seconds("limits.max_clock_skew_seconds", default: 300, in: 1...86_400)
     }
 }
 

@@ -63,11 +63,13 @@ extension HubStore {
         }
         var change = Change(reportID: record.reportID, garrison: state.garrison ?? record.garrison, origin: admin.site, kind: .update)
         if record.field == "status" {
-            guard let status = record.loser.value.stringValue.flatMap(ReportStatus.init(rawValue:)), let existing = state.status else {
+            guard let status = record.loser.value.stringValue.flatMap(ReportStatus.init(rawValue:)), let existing = state.status,
+                let epoch = existing.nextEpoch
+            else {
                 throw Problem.conflict("cannot_override", "the losing status cannot be restored")
             }
             // Same epoch and a lower rank would lose to the register; a new epoch is the explicit reopen.
-            change.status = StatusRegister(status: status, epoch: existing.epoch + 1, stamp: stamp, base: existing.stamp)
+            change.status = StatusRegister(status: status, epoch: epoch, stamp: stamp, base: existing.stamp)
         } else if let field = ReportField(rawValue: record.field) {
             change.fields[field] = Register(value: record.loser.value, stamp: stamp, base: state.fields[field]?.stamp)
         } else {

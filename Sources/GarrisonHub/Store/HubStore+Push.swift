@@ -25,7 +25,66 @@ extension HubStore {
     ///
     /// Round trips per batch, whatever its size: tenant, node row (locks it: one push per node at a time),
     /// current states of every report in the batch (`= ANY`, locked), one write statement, one feed statement.
-    public func push(_ request: PushRequest, from principal: Principal, nowMillis: Int64) async throws -> PushResult {
+    ///
+    /// `refused` names changes to quarantine as they are (unreadable ones). A batch the database refuses for its
+    /// data (a value PostgreSQL will not store) is split until the refused change is found: that one is quarantined
+    /// with the database's reason and the rest applies, so one bad change never blocks a garrison (DESIGN §3).
+    public func push(
+        _ request: PushRequest, from principal: Principal, refused: [Int64: QuarantineReason] = [:], nowMillis: Int64
+    ) async throws -> PushResult {
+        do {
+            return try await pushWhole(request, from: principal, refused: refused, nowMillis: nowMillis)
+        } catch let error as PSQLError where Self.isRefusalOfData(error) {
+            let pending = request.changes.filter { refused[$0.seq] == nil }
+            guard pending.count > 1 else {
+                let reason = QuarantineReason(
+                    code: "refused_by_database",
+                    message: "the database refused the change (SQLSTATE \(error.serverInfo?[.sqlState] ?? "-")): "
+                        + "\(error.serverInfo?[.message]?.prefix(300) ?? "no message")")
+                logger.warning("change refused by the database; quarantined", metadata: [
+                    "seq": "\(pending.first?.seq ?? -1)", "node": "\(principal.site)", "reason": "\(reason.message)",
+                ])
+                var refused = refused
+                var changes = request.changes
+                for (index, queued) in changes.enumerated() where queued.seq == pending.first?.seq {
+                    refused[queued.seq] = reason
+                    // Stored as an empty stand-in: the quarantine row must not hold what the database refuses.
+                    changes[index] = QueuedChange(seq: queued.seq, change: Change(
+                        reportID: queued.change.reportID, garrison: queued.change.garrison, origin: queued.change.origin,
+                        kind: queued.change.kind))
+                }
+                return try await pushWhole(
+                    PushRequest(changes: changes, rebase: request.rebase), from: principal, refused: refused, nowMillis: nowMillis)
+            }
+            let ordered = request.changes.sorted { $0.seq < $1.seq }
+            let middle = ordered.count / 2
+            let first = try await push(
+                PushRequest(changes: Array(ordered[..<middle]), rebase: request.rebase), from: principal, refused: refused,
+                nowMillis: nowMillis)
+            guard !first.gap else { return first }
+            let second = try await push(
+                PushRequest(changes: Array(ordered[middle...]), rebase: request.rebase), from: principal, refused: refused,
+                nowMillis: nowMillis)
+            return PushResult(
+                ack: PushAck(
+                    ackedThrough: second.ack.ackedThrough, rejections: first.ack.rejections + second.ack.rejections,
+                    hub: second.ack.hub),
+                applied: first.applied + second.applied, skipped: first.skipped + second.skipped,
+                conflicts: first.conflicts + second.conflicts, quarantined: first.quarantined + second.quarantined,
+                gap: second.gap)
+        }
+    }
+
+    /// SQLSTATE classes of a refusal of the data itself, never of an outage: data exceptions (22: a NUL in text,
+    /// an untranslatable character, a number out of range) and program limits (54: a value too large or too deep).
+    static func isRefusalOfData(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("22") || state.hasPrefix("54")
+    }
+
+    private func pushWhole(
+        _ request: PushRequest, from principal: Principal, refused: [Int64: QuarantineReason], nowMillis: Int64
+    ) async throws -> PushResult {
         let tenant: Tenant = principal.garrison.map(Tenant.garrison) ?? .all
         let ids = Array(Set(request.changes.map(\.change.reportID))).sorted()
         let identity = try await identity()
@@ -40,7 +99,7 @@ extension HubStore {
                     let current = try await self.loadStates(ids, on: connection, notes: false)
                     let plan = self.applier.plan(
                         request, from: principal, highWater: highWater, current: current, unavailable: unavailable,
-                        nowMillis: nowMillis)
+                        refused: refused, nowMillis: nowMillis)
                     guard !plan.gap else { return plan }
                     let writer = PlanWriter()
                     let collisions = try await writer.write(

@@ -35,7 +35,7 @@ public final class HubStore: Sendable {
         self.client = client
         self.currentApplier = Mutex(applier)
         self.logger = logger
-        self.clock = Mutex(HybridClock(site: applier.hubSite))
+        self.clock = Mutex(HybridClock(site: applier.hubSite, maxForwardDriftMillis: applier.validator.maxClockSkewMillis))
     }
 
     /// The planner with the catalogues known now.
@@ -44,8 +44,19 @@ public final class HubStore: Sendable {
     /// Makes the planner validate against these catalogue versions.
     func adopt(_ catalogues: [CategoryCatalogue]) {
         currentApplier.withLock { applier in
+            applier = BatchApplier(validator: applier.validator.with(catalogues: catalogues), hubSite: applier.hubSite)
+        }
+    }
+
+    /// Makes the planner check every report's point against these county boundaries.
+    func adopt(boundaries: CountyRouter) {
+        currentApplier.withLock { applier in
+            let validator = applier.validator
             applier = BatchApplier(
-                validator: ChangeValidator(registry: applier.validator.registry, catalogues: catalogues), hubSite: applier.hubSite)
+                validator: ChangeValidator(
+                    registry: validator.registry, catalogues: Array(validator.catalogues.values), counties: validator.counties,
+                    boundaries: boundaries, maxClockSkewMillis: validator.maxClockSkewMillis, reservedSites: validator.reservedSites),
+                hubSite: applier.hubSite)
         }
     }
 

@@ -132,6 +132,23 @@ enum NodeSchema {
             try db.execute(sql: StatisticsCells.schema)
             try StatisticsCells.backfill(db)
         }
+        migrator.registerMigration("refused_pulls") { db in
+            // Pulled changes this replica refused (DESIGN §6: a node does not trust the hub blindly): kept whole,
+            // with the reason, for the operator; the cursor moves past them so the feed never stalls.
+            try db.execute(
+                sql: """
+                    CREATE TABLE refused_pull (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        feed TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        report_id TEXT NOT NULL,
+                        code TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        change TEXT NOT NULL,
+                        refused_at INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -77,7 +77,7 @@ extension NodeStore {
             throw LocalWriteError.refused(reason)
         }
         do throws(ValidationError) {
-            try validator.validate(change, current: current)
+            try validator.validate(change, current: current, from: principal, nowMillis: nowMillis)
         } catch {
             throw LocalWriteError.invalid(error)
         }

@@ -57,7 +57,7 @@ extension NodeStore {
                 case .deleteAcknowledged(let through):
                     try db.execute(sql: "DELETE FROM outbox WHERE seq <= ?", arguments: [through])
                 case .applyPage(let entries, _):
-                    try apply(entries, nowMillis: nowMillis, report: &report, db)
+                    try apply(entries, feed: feed, nowMillis: nowMillis, report: &report, db)
                 case .adoptHub:
                     break  // the checkpoint saved below carries it
                 case .resync:
@@ -94,7 +94,9 @@ extension NodeStore {
     }
 
     /// Merges pulled feed entries into the local replica with the shared merge.
-    private func apply(_ entries: [FeedEntry], nowMillis: Int64, report: inout EffectReport, _ db: Database) throws {
+    private func apply(
+        _ entries: [FeedEntry], feed: GarrisonCode?, nowMillis: Int64, report: inout EffectReport, _ db: Database
+    ) throws {
         for entry in entries {
             let change = entry.change
             writer.withLock { $0.observe(change, nowMillis: nowMillis) }
@@ -102,6 +104,12 @@ extension NodeStore {
             // node's store never goes back in time under its node id (a node restored from a backup is enrolled
             // anew, with a new id: deploy/README.md), so merging it again could change nothing.
             if change.origin == principal.site { continue }
+            do throws(ValidationError) {
+                try validator.validateReplica(change, nowMillis: nowMillis)
+            } catch {
+                try refusePulled(entry, feed: feed, reason: error, nowMillis: nowMillis, db)
+                continue
+            }
             let current = try currentState(change.reportID, db)
             let outcome = MergeEngine.apply(change, to: current, nowMillis: nowMillis)
             for conflict in outcome.conflicts { try Self.record(conflict, db) }
@@ -116,6 +124,28 @@ extension NodeStore {
                 report.queuedThrough = seq
             }
         }
+    }
+
+    /// Keeps a pulled change this replica refused, whole and with the reason, and says so in the log; the cursor
+    /// moves on past it.
+    private func refusePulled(
+        _ entry: FeedEntry, feed: GarrisonCode?, reason: ValidationError, nowMillis: Int64, _ db: Database
+    ) throws {
+        let encoded = String(decoding: try JSONEncoder().encode(entry.change), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO refused_pull (feed, position, report_id, code, message, change, refused_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                feed?.rawValue ?? principal.garrison?.rawValue ?? "", entry.position, String(entry.change.reportID.prefix(64)),
+                reason.code, reason.description, encoded, nowMillis,
+            ])
+    }
+
+    /// How many pulled changes this replica refused (shown in `/v1/status`).
+    public func refusedPullCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM refused_pull") ?? 0 }
     }
 
     /// The national node: links a newly arrived report and the report of another garrison it duplicates (the

@@ -79,7 +79,7 @@ public final class NodeStore: Sendable {
         currentValidator.withLock { validator in
             let known = Array(validator.catalogues.values) + catalogues
             let byVersion = Dictionary(known.map { ($0.version, $0) }, uniquingKeysWith: { first, _ in first })
-            validator = ChangeValidator(registry: validator.registry, catalogues: Array(byVersion.values))
+            validator = validator.with(catalogues: Array(byVersion.values))
         }
     }
 

@@ -10,7 +10,9 @@ struct Fixtures {
     let nationalPrincipal = Principal(role: .national, site: "national")
     let intakePrincipal = Principal(role: .intake, site: "hub-intake")
 
-    static func newReport(id: String = "r1", garrison: GarrisonCode = "20", county: String = "2061",
+    static let reportID = "01900000-0000-7000-8000-000000000001"
+
+    static func newReport(id: String = Fixtures.reportID, garrison: GarrisonCode = "20", county: String = "2061",
                           pillar: Pillar = .directContact) -> ReportWriter.NewReport {
         .init(id: id, garrison: garrison, county: CountyCode(county), location: Coordinate(latitude: 53.13, longitude: 23.16),
               category: 16, description: "Samochody przekraczają prędkość przy szkole", pillar: pillar,

@@ -1,0 +1,70 @@
+/// A node checks the hub's answers before acting on them (DESIGN §6: a node does not trust the hub blindly):
+/// numbers in range, positions in order, texts bounded. A malformed answer is a failed request, retried with
+/// backoff like an outage, and never a trap or a corrupted checkpoint.
+extension PullPage {
+    /// Throws unless the page is a well-formed answer to a pull from `cursor` of at most `limit` entries.
+    public func validate(after cursor: Int64, limit: Int) throws(ValidationError) {
+        func refuse(_ message: String) -> ValidationError {
+            ValidationError(code: "malformed_answer", message: "the hub's pull answer \(message)")
+        }
+        guard entries.count <= max(limit, 0) else { throw refuse("has \(entries.count) entries; \(limit) were asked") }
+        var previous = cursor
+        for entry in entries {
+            guard entry.position > previous, entry.position <= PushRequest.maxSeq else {
+                throw refuse("has position \(entry.position) after \(previous)")
+            }
+            guard (0...ChangeValidator.latestMillis).contains(entry.committedAtMillis) else {
+                throw refuse("has a commit time \(entry.committedAtMillis) outside 1970…2100")
+            }
+            previous = entry.position
+        }
+        guard nextCursor == previous else { throw refuse("names next cursor \(nextCursor), not \(previous)") }
+        guard (0...PushRequest.maxSeq).contains(head) else { throw refuse("names feed head \(head)") }
+        try hub.validate()
+    }
+}
+
+extension SnapshotPage {
+    /// Throws unless the page is well-formed: a cursor in range, at most `limit` reports in id order after `after`.
+    public func validate(after: String, limit: Int) throws(ValidationError) {
+        func refuse(_ message: String) -> ValidationError {
+            ValidationError(code: "malformed_answer", message: "the hub's snapshot page \(message)")
+        }
+        guard (0...PushRequest.maxSeq).contains(cursor) else { throw refuse("names cursor \(cursor)") }
+        guard reports.count <= max(limit, 0) else { throw refuse("has \(reports.count) reports; \(limit) were asked") }
+        var previous = after
+        for report in reports {
+            guard report.reportID > previous else { throw refuse("is not in id order after \(previous.prefix(64))") }
+            previous = report.reportID
+        }
+        if let nextAfter { guard nextAfter >= previous, nextAfter.utf8.count <= 64 else { throw refuse("names a next page out of order") } }
+        try hub.validate()
+    }
+}
+
+extension PushAck {
+    /// Throws unless the acknowledgement is in range and its rejections name sequence numbers it acknowledges.
+    public func validate() throws(ValidationError) {
+        func refuse(_ message: String) -> ValidationError {
+            ValidationError(code: "malformed_answer", message: "the hub's push answer \(message)")
+        }
+        guard (0...PushRequest.maxSeq).contains(ackedThrough) else { throw refuse("acknowledges through \(ackedThrough)") }
+        for rejection in rejections {
+            guard (1...ackedThrough).contains(rejection.seq) else { throw refuse("rejects \(rejection.seq), not acknowledged") }
+            guard rejection.reason.code.utf8.count <= 64, rejection.reason.message.utf8.count <= 4_096 else {
+                throw refuse("gives a rejection reason longer than allowed")
+            }
+        }
+        try hub.validate()
+    }
+}
+
+extension HubIdentity {
+    /// Throws unless the identity is short text without control characters.
+    public func validate() throws(ValidationError) {
+        try TextRule.name.check(systemID, field: "hub.system_id")
+        guard timeline >= 0 else {
+            throw ValidationError(code: "malformed_answer", message: "the hub names timeline \(timeline)", field: "hub.timeline")
+        }
+    }
+}
