@@ -58,8 +58,9 @@ final class DemoCluster: Sendable {
                 "migration.user": "garrison_owner", "limits.max_wait_seconds": "30",
                 "enrollment.ca_key": pki.appendingPathComponent("ca.key").path, "enrollment.address": "127.0.0.1:0",
                 "rollout.seen_within_seconds": "60", "intake.address": "127.0.0.1:0",
-                // A demo's devices report more than once a day.
-                "intake.reports_per_device_per_day": "1000",
+                // A demo's devices report more than once a day, and every phone of the demo is at 127.0.0.1.
+                "intake.reports_per_device_per_day": "1000", "intake.reports_per_address_per_day": "10000000",
+                "intake.credentials_per_address_per_day": "10000",
             ]))
             let hub = buildHub(configuration: configuration, logger: logger)
             let task = Task { try await hub.run() }

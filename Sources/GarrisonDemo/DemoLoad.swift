@@ -38,9 +38,15 @@ struct DemoLoad: Sendable {
         12: "Brak oświetlenia i chodnika na drodze do przystanku",
     ]
 
+    /// The citizens' phones of this garrison: each gets a device credential from the intake when first used
+    /// (`POST /v1/public/devices`) and sends its reports with it. The demo's hub lets a device and an address
+    /// (all of them come from 127.0.0.1) send more than production's one report a day.
+    static let citizensDevices = 8
+
     /// Runs until `until`; the node keeps answering whether or not its line to the hub is up.
     func run(until end: ContinuousClock.Instant) async {
         var random = SystemRandomNumberGenerator()
+        var devices: [String] = []
         var steps: [Step] = []
         let interval = Duration.seconds(1 / rate)
         var nextCreate = ContinuousClock.now
@@ -48,7 +54,7 @@ struct DemoLoad: Sendable {
             let now = ContinuousClock.now
             if now >= nextCreate {
                 nextCreate += interval
-                if let step = await create(using: &random) { steps.append(step) }
+                if let step = await create(devices: &devices, using: &random) { steps.append(step) }
             }
             while let index = steps.firstIndex(where: { $0.due <= ContinuousClock.now }), !Task.isCancelled {
                 let step = steps.remove(at: index)
@@ -59,7 +65,19 @@ struct DemoLoad: Sendable {
         }
     }
 
-    private func create(using random: inout SystemRandomNumberGenerator) async -> Step? {
+    /// A citizen's device credential: a new phone while there are fewer than `citizensDevices`, else one of them.
+    private func citizenCredential(_ devices: inout [String], using random: inout SystemRandomNumberGenerator) async -> String? {
+        if devices.count < Self.citizensDevices {
+            guard let answer = try? await intake.send(.POST, "/v1/public/devices", authorization: nil), answer.status == 201,
+                let token = answer.object["token"] as? String
+            else { return devices.randomElement(using: &random) }
+            devices.append(token)
+            return token
+        }
+        return devices.randomElement(using: &random)
+    }
+
+    private func create(devices: inout [String], using random: inout SystemRandomNumberGenerator) async -> Step? {
         let place = places.draw(garrison, using: &random)
         let unit = LocalUnit(county: place.county).id
         guard let token = node.officers[unit] else { return nil }
@@ -67,13 +85,13 @@ struct DemoLoad: Sendable {
         // Pillar 3: about a fifth of the reports come from citizens' phones through the hub's public intake.
         if Double.random(in: 0..<1, using: &random) < 0.2 {
             var body: [String: any Sendable] = [
-                "device_id": "demo-phone-\(UInt32.random(in: 0...UInt32.max, using: &random))", "category": category,
-                "description": Self.descriptions[category] ?? "Zgłoszenie mieszkańca w kategorii \(category)",
+                "category": category, "description": Self.descriptions[category] ?? "Zgłoszenie mieszkańca w kategorii \(category)",
                 "county": place.county.rawValue,
             ]
             if let location = place.location { body["location"] = ["lat": location.latitude, "lon": location.longitude] }
-            guard let answer = try? await intake.post("/v1/public/reports", token: "", body), answer.status == 201,
-                let id = answer.object["id"] as? String
+            guard let credential = await citizenCredential(&devices, using: &random),
+                let answer = try? await intake.send(.POST, "/v1/public/reports", authorization: "Device \(credential)", json: body),
+                answer.status == 201, let id = answer.object["id"] as? String
             else {
                 ledger.refused("citizen's report")
                 return nil

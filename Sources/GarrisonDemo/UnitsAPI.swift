@@ -19,9 +19,14 @@ struct UnitsAPI: Sendable {
 
     /// A request; a failure to reach the node throws, any HTTP answer returns.
     func send(_ method: HTTPMethod, _ path: String, token: String?, json: [String: any Sendable]? = nil) async throws -> Answer {
+        try await send(method, path, authorization: token.map { "Bearer \($0)" }, json: json)
+    }
+
+    /// A request with this `Authorization` field (the citizens' intake takes `Device <credential>`).
+    func send(_ method: HTTPMethod, _ path: String, authorization: String?, json: [String: any Sendable]? = nil) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))

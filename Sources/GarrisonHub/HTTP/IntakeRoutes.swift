@@ -1,12 +1,20 @@
 import Foundation
 import GarrisonCore
 import GarrisonHTTP
+import HTTPTypes
 import Hummingbird
+import Synchronization
 
-/// The citizens' intake (DESIGN §6, pillar 3): `POST /v1/public/reports` on its own public listener. A citizen's
-/// app sends a place, a category and a description with its device id; the hub routes the place to its county
-/// and garrison, allows one report per device per day, validates it like any change and puts it in the garrison's
-/// feed. The answer never says anything about who reported, and the device id is stored only as a hash.
+/// The citizens' intake (DESIGN §6, pillar 3) on its own public listener.
+///
+/// A citizen's app first asks for a device credential (`POST /v1/public/devices`), then sends each report
+/// (`POST /v1/public/reports`) with it as `Authorization: Device <token>`, naming a place, a category and a
+/// description; the hub routes the place to its county and garrison, validates it like any change and puts it in
+/// the garrison's feed. The limits are per Warsaw day and cannot be minted around: per device (the id inside the
+/// hub-signed credential, never a field of the body), per client address (behind trusted proxies only, see
+/// `ClientAddress`) for reports and for credentials issued. Every limit answers 429 with `Retry-After` (seconds
+/// to the next Warsaw midnight). The answer never says who reported; devices and addresses are stored only as
+/// hashes.
 struct IntakeRoutes {
     let store: HubStore
     let metrics: HubMetrics
@@ -14,14 +22,30 @@ struct IntakeRoutes {
     /// Routes a point to its county; nil when the hub has no boundaries (`intake.counties`): then the app names
     /// the county.
     let router: CountyRouter?
+    let keyring: IntakeKeyring
+    /// The last Warsaw day whose predecessors' counts this process forgot (the hub forgets them at start too).
+    private let forgotten = DayMark()
 
-    /// The citizen's report.
+    final class DayMark: Sendable {
+        let day = Mutex(WarsawDay(containing: Date()))
+    }
+
+    init(store: HubStore, metrics: HubMetrics, configuration: HubConfiguration, router: CountyRouter?, keyring: IntakeKeyring) {
+        self.store = store
+        self.metrics = metrics
+        self.configuration = configuration
+        self.router = router
+        self.keyring = keyring
+    }
+
+    /// The citizen's report. A `device_id` field, which older apps sent, is ignored: the device is the credential's.
     struct Submission: Decodable {
-        let deviceID: String
         let category: Int
         let description: String
         /// The pin on the map; required when the hub routes by point (`intake.counties`).
         let location: Location?
+        /// The county's TERYT code: how the report is routed without boundaries; with them it must agree with
+        /// the point.
         let county: String?
         let eventAt: Int64?
         let timeOfDay: String?
@@ -32,7 +56,6 @@ struct IntakeRoutes {
         }
 
         private enum CodingKeys: String, CodingKey {
-            case deviceID = "device_id"
             case category, description, location, county
             case eventAt = "event_at"
             case timeOfDay = "time_of_day"
@@ -46,30 +69,112 @@ struct IntakeRoutes {
         let county: String
     }
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
+    /// A new device credential, to send as `Authorization: Device <token>` with every report.
+    struct Issued: Encodable {
+        let token: String
+    }
+
+    /// The authorization scheme of the device credential.
+    static let scheme = "Device"
+
+    func register(on router: Router<IntakeRequestContext>) {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
         router.addOpenAPI(HubOpenAPI.intakeListener)
+        router.post("/v1/public/devices") { request, context in
+            try await limited(request, context) { now in
+                let credentials = try await keyring.current()
+                let address = try clientAddress(request, context)
+                try await store.countIssuance(
+                    addressHash: credentials.addressHash(address), perDay: configuration.intakeCredentialsPerAddressPerDay,
+                    day: WarsawDay(containing: now))
+                let issued = credentials.issue()
+                context.logger.info("device credential issued")
+                return try .json(Issued(token: issued.token), status: .created)
+            }
+        }
         router.post("/v1/public/reports") { request, context in
-            try await answering(context) {
+            try await limited(request, context) { now in
+                let credentials = try await keyring.current()
+                // The credential before the body: a request without one costs no parsing.
+                let deviceID = try device(request, credentials)
+                let address = try clientAddress(request, context)
                 let submission = try await request.decodeJSON(Submission.self, limit: configuration.intakeMaxBodyBytes)
-                let receipt = try await accept(submission)
+                let limits = HubStore.IntakeLimits(
+                    deviceID: deviceID, addressHash: credentials.addressHash(address),
+                    perDevice: configuration.intakeReportsPerDevicePerDay, perAddress: configuration.intakeReportsPerAddressPerDay,
+                    day: WarsawDay(containing: now))
+                let receipt = try await accept(submission, limits: limits, now: now)
                 context.logger.info("citizen's report accepted", metadata: ["report": "\(receipt.id)", "garrison": "\(receipt.garrison)"])
                 return try .json(receipt, status: .created)
             }
         }
     }
 
-    private func accept(_ submission: Submission) async throws -> Receipt {
-        guard (8...128).contains(submission.deviceID.count) else {
-            throw Problem.badRequest("invalid_device", "device_id is 8–128 characters")
+    /// Runs an intake handler: every failure answers problem+json; a limit adds `Retry-After` (the seconds to the
+    /// next Warsaw midnight, when every daily count starts again) and a missing or refused credential
+    /// `WWW-Authenticate: Device`. On the first request of a new Warsaw day, earlier days' counts are forgotten.
+    private func limited(
+        _ request: Request, _ context: IntakeRequestContext, _ body: (Date) async throws -> Response
+    ) async throws -> Response {
+        let now = Date()
+        let today = WarsawDay(containing: now)
+        if forgotten.day.withLock({ mark in defer { mark = max(mark, today) }; return mark < today }) {
+            do {
+                try await store.forgetIntakeDevices()
+            } catch {
+                context.logger.warning("earlier days' intake counts not forgotten", metadata: ["error": "\(error)"])
+            }
         }
+        do {
+            return try await answering(context) { try await body(now) }
+        } catch let problem as Problem {
+            var response = try problem.response(from: request, context: context)
+            switch problem.status {
+            case .tooManyRequests: response.headers[.retryAfter] = "\(WarsawDay.secondsUntilNextDay(after: now))"
+            case .unauthorized: response.headers[.wwwAuthenticate] = Self.scheme
+            default: break
+            }
+            context.logger.info("intake request refused", metadata: ["code": "\(problem.code)"])
+            return response
+        }
+    }
+
+    /// The device id of the request's credential: 401 `credential_required` without one, 401
+    /// `invalid_credential` for one the hub did not sign.
+    private func device(_ request: Request, _ credentials: DeviceCredentials) throws -> String {
+        guard let header = request.headers[.authorization], let space = header.firstIndex(of: " "),
+            header[..<space].caseInsensitiveCompare(Self.scheme) == .orderedSame
+        else {
+            throw Problem(.unauthorized, code: "credential_required",
+                detail: "send the device credential from POST /v1/public/devices as Authorization: Device <token>")
+        }
+        let token = header[header.index(after: space)...].trimmingCharacters(in: .whitespaces)
+        guard let deviceID = credentials.verify(token) else {
+            throw Problem(.unauthorized, code: "invalid_credential", detail: "the device credential was not issued by this service")
+        }
+        return deviceID
+    }
+
+    /// The client's address for the per-address limits (the TCP peer, or what a trusted proxy says it forwarded).
+    private func clientAddress(_ request: Request, _ context: IntakeRequestContext) throws -> IPAddress {
+        let peer = context.remoteAddress?.ipAddress.flatMap { IPAddress($0) }
+        let resolved = ClientAddress.resolve(
+            peer: peer, forwardedFor: request.headers[values: .intakeForwardedFor], forwarded: request.headers[values: .intakeForwarded],
+            trusted: configuration.intakeTrustedProxies)
+        guard let resolved else {
+            throw Problem.badRequest("no_client_address", "the intake serves TCP clients only")
+        }
+        return resolved
+    }
+
+    private func accept(_ submission: Submission, limits: HubStore.IntakeLimits, now date: Date) async throws -> Receipt {
         if let text = submission.timeOfDay, TimeOfDay(rawValue: text) == nil {
             throw Problem(.unprocessableContent, code: "invalid_field",
                 detail: "time_of_day is one of \(TimeOfDay.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let point = submission.location.map { Coordinate(latitude: $0.lat, longitude: $0.lon) }
         let route = try self.route(point, county: submission.county)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = Int64(date.timeIntervalSince1970 * 1000)
         var random = SystemRandomNumberGenerator()
         let id = UUIDv7.make(millis: now, using: &random)
         let version = store.applier.validator.catalogues.keys.max() ?? 1
@@ -80,26 +185,37 @@ struct IntakeRoutes {
             unit: nil)
         let state: ReportState
         do {
-            state = try await store.intake(
-                garrison: route.garrison, deviceID: submission.deviceID, perDay: configuration.intakeReportsPerDevicePerDay,
-                nowMillis: now
-            ) { writer in writer.create(report, nowMillis: now) }
+            state = try await store.intake(garrison: route.garrison, limits: limits, nowMillis: now) { writer in
+                writer.create(report, nowMillis: now)
+            }
         } catch let problem as Problem where problem.code == "not_covered_yet" {
             metrics.refused(garrison: route.garrison.rawValue, code: problem.code)
             throw Problem.conflict(
                 "not_covered_yet", "the threat map does not cover \(route.garrisonName) yet; call 112 in an emergency")
+        } catch let problem as Problem where problem.status == .tooManyRequests {
+            metrics.refused(garrison: route.garrison.rawValue, code: problem.code)
+            throw problem
         }
         return Receipt(id: state.reportID, garrison: route.garrison.rawValue, county: route.county.rawValue)
     }
 
-    /// The point's county by the boundaries, or the county the app named (checked to exist).
+    /// The point's county by the boundaries (a county the app also named must agree with it), or the county the
+    /// app named (checked to exist).
     private func route(_ point: Coordinate?, county: String?) throws -> Route {
         if let router {
             guard let point else {
                 throw Problem(.unprocessableContent, code: "location_required", detail: "the report needs its place: location {lat, lon}")
             }
             switch router.route(point) {
-            case .routed(let route): return route
+            case .routed(let route):
+                // A point on overlapping simplified boundaries lies in its alternatives too: naming one of them
+                // does not contradict the point.
+                if let county, county != route.county.rawValue, !route.alternatives.contains(where: { $0.rawValue == county }) {
+                    let name = route.countyName.map { " (\($0))" } ?? ""
+                    throw Problem(.unprocessableContent, code: "county_mismatch",
+                        detail: "the place \(point) is in county \(route.county.rawValue)\(name), not in county \(county)")
+                }
+                return route
             case .outsidePoland, .unknownCounty:
                 throw Problem(.unprocessableContent, code: "outside_poland", detail: "the place \(point) is in no Polish county")
             }
@@ -118,4 +234,11 @@ struct IntakeRoutes {
         }
         return route
     }
+}
+
+extension HTTPField.Name {
+    /// `X-Forwarded-For`, set by the proxies in front of the intake (believed from `intake.trusted_proxies` only).
+    static let intakeForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    /// RFC 7239 `Forwarded` (its `for=` parameters), read when a trusted proxy sends no `X-Forwarded-For`.
+    static let intakeForwarded = HTTPField.Name("Forwarded")!
 }

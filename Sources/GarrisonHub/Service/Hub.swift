@@ -168,9 +168,12 @@ public struct Hub: Sendable {
                 throw HubStoreError(description: "intake.counties: \(error)")
             }
         }
-        let routes = Router()
+        let routes = Router(context: IntakeRequestContext.self)
         routes.middlewares.add(ProblemMiddleware())
-        IntakeRoutes(store: store, metrics: metrics, configuration: configuration, router: router).register(on: routes)
+        IntakeRoutes(
+            store: store, metrics: metrics, configuration: configuration, router: router,
+            keyring: IntakeKeyring(store: store, configured: try IntakeSecret.configured(configuration))
+        ).register(on: routes)
         return Application(
             router: routes, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "garrison-hub-intake"),
             onServerRunning: { channel in ports.values.withLock { $0["intake"] = channel.localAddress?.port } },

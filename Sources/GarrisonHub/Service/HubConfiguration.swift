@@ -27,6 +27,11 @@ import PostgresNIO
 /// - `intake.address` (`off` by default): the citizens' public intake, plain HTTP for a TLS-terminating proxy in
 ///   front; `intake.reports_per_device_per_day` (1), `intake.max_body_bytes` (64 KiB); `intake.counties`: the
 ///   counties' GeoJSON to route citizens' points by (without it the app must name the county's TERYT code).
+///   Daily limits per Warsaw day: `intake.reports_per_address_per_day` (20) and
+///   `intake.credentials_per_address_per_day` (10) per client address; `intake.trusted_proxies` (none): the
+///   addresses/CIDRs whose `X-Forwarded-For` is believed. The device credentials' secret: `intake.device_secret`
+///   (set it as `GARRISON_INTAKE_DEVICE_SECRET`) or `intake.device_secret_file`, at least 32 bytes; with neither
+///   the hub makes one and keeps it in the database.
 /// - `validation.counties` (defaults to `intake.counties`): the counties' GeoJSON every report's point is checked
 ///   against (a point must lie in its county); without it only Poland's bounding box is checked.
 /// - `limits.max_clock_skew_seconds` (300): how far ahead of the hub's clock a pushed stamp or time may be; a
@@ -62,6 +67,14 @@ public struct HubConfiguration: Sendable {
     public var intakeReportsPerDevicePerDay: Int
     public var intakeMaxBodyBytes: Int
     public var intakeCountiesPath: String?
+    public var intakeReportsPerAddressPerDay: Int
+    public var intakeCredentialsPerAddressPerDay: Int
+    /// The proxies in front of the intake whose `X-Forwarded-For`/`Forwarded` name the client.
+    public var intakeTrustedProxies: [AddressBlock]
+    /// The configured secret of the device credentials (`intake.device_secret`); nil: the file, or the database's.
+    public var intakeDeviceSecret: IntakeSecret?
+    /// A file holding the secret (`intake.device_secret_file`), read when the intake starts.
+    public var intakeDeviceSecretPath: String?
     /// The boundaries every report's point is checked against (nil: Poland's bounding box only).
     public var validationCountiesPath: String?
     public var maxClockSkew: Duration
@@ -100,6 +113,26 @@ public struct HubConfiguration: Sendable {
         intakeReportsPerDevicePerDay = try reader.int("intake.reports_per_device_per_day", default: 1, in: 1...1000)
         intakeMaxBodyBytes = try reader.int("intake.max_body_bytes", default: 64 << 10, in: 1024...(1 << 20))
         intakeCountiesPath = reader.optionalString("intake.counties") == nil ? nil : try reader.path("intake.counties")
+        intakeReportsPerAddressPerDay = try reader.int("intake.reports_per_address_per_day", default: 20, in: 1...10_000_000)
+        intakeCredentialsPerAddressPerDay = try reader.int("intake.credentials_per_address_per_day", default: 10, in: 1...10_000_000)
+        intakeTrustedProxies = []
+        for entry in (reader.optionalString("intake.trusted_proxies") ?? "").split(separator: ",") {
+            guard let block = AddressBlock(entry) else {
+                throw reader.invalid("intake.trusted_proxies", "expected IP addresses or CIDR blocks separated by commas")
+            }
+            intakeTrustedProxies.append(block)
+        }
+        intakeDeviceSecret = nil
+        if let text = reader.optionalString("intake.device_secret") {
+            guard let secret = IntakeSecret(text: text) else {
+                throw reader.invalid("intake.device_secret", "expected at least \(IntakeSecret.minimumBytes) bytes")
+            }
+            intakeDeviceSecret = secret
+        }
+        intakeDeviceSecretPath = reader.optionalString("intake.device_secret_file") == nil ? nil : try reader.path("intake.device_secret_file")
+        if intakeDeviceSecret != nil, intakeDeviceSecretPath != nil {
+            throw reader.invalid("intake.device_secret_file", "set intake.device_secret or intake.device_secret_file, not both")
+        }
         validationCountiesPath = reader.optionalString("validation.counties") == nil
             ? intakeCountiesPath : try reader.path("validation.counties")
         maxClockSkew = try reader.seconds("limits.max_clock_skew_seconds", default: 300, in: 1...86_400)

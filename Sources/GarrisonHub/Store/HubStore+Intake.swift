@@ -1,21 +1,34 @@
 import Foundation
 import GarrisonCore
 import GarrisonHTTP
+import Logging
 import PostgresNIO
 
 extension HubStore {
     /// The principal the citizens' intake writes as (DESIGN §3: it may create pillar-3 reports only).
     static let intake = Principal(role: .intake, site: SiteID(rawValue: "intake"))
 
-    /// Stores a citizen's report made by `make` with the hub's clock, in one transaction with the device's daily
-    /// count: a garrison not in pilot or live is refused (409 `not_covered_yet`), a device past `perDay` reports
-    /// today is refused (429 `daily_limit`), and nothing is stored. The report
-    /// is validated and merged like any change and goes to its garrison's feed. Only a hash of the device is kept.
-    public func intake(
-        garrison: GarrisonCode, deviceID: String, perDay: Int, nowMillis: Int64,
-        _ make: @Sendable (inout ReportWriter) -> Change
+    /// The intake's daily limits for one request, counted in the database so that every hub process on it
+    /// shares them (DESIGN §9). Counts are per Warsaw day.
+    struct IntakeLimits: Sendable {
+        /// The device id from the hub-signed credential (stored only as a SHA-256).
+        var deviceID: String
+        /// The keyed hash of the client's address (see `DeviceCredentials.addressHash`).
+        var addressHash: String
+        var perDevice: Int
+        var perAddress: Int
+        var day: WarsawDay
+    }
+
+    /// Stores a citizen's report made by `make` with the hub's clock, in one transaction with the daily counts: a
+    /// garrison not in pilot or live is refused (409 `not_covered_yet`), an address past its reports for the day
+    /// (429 `address_limit`) or a device past its own (429 `daily_limit`) is refused, and then nothing is stored
+    /// or counted. The report is validated and merged like any change and goes to its garrison's feed.
+    func intake(
+        garrison: GarrisonCode, limits: IntakeLimits, nowMillis: Int64, _ make: @Sendable (inout ReportWriter) -> Change
     ) async throws -> ReportState {
-        let device = Self.sha256Hex("device:" + deviceID)
+        let device = Self.sha256Hex("device:" + limits.deviceID)
+        let day = limits.day.description
         let change = clock.withLock { clock -> Change in
             // The intake's own site, never behind anything the hub has seen.
             var intakeClock = HybridClock(site: Self.intake.site)
@@ -35,18 +48,25 @@ extension HubStore {
             guard phase?.syncs == true else {
                 throw Problem.conflict("not_covered_yet", "the threat map does not cover garrison \(garrison) yet")
             }
+            let fromAddress = try await Self.countAddress(
+                purpose: "reports", limits.addressHash, day: day, on: connection, logger: self.logger)
+            guard fromAddress <= limits.perAddress else {
+                throw Problem(.tooManyRequests, code: "address_limit",
+                    detail: "this address has sent its \(limits.perAddress) report(s) for today; try again tomorrow")
+            }
             var count = 0
             for try await reports in try await connection.query(
                 """
-                INSERT INTO intake_devices (device_sha256, day, reports) VALUES (\(device), CURRENT_DATE, 1)
+                INSERT INTO intake_devices (device_sha256, day, reports) VALUES (\(device), \(day)::date, 1)
                 ON CONFLICT (device_sha256, day) DO UPDATE SET reports = intake_devices.reports + 1
                 RETURNING reports
                 """, logger: self.logger
             ).decode(Int.self) {
                 count = reports
             }
-            guard count <= perDay else {
-                throw Problem(.tooManyRequests, code: "daily_limit", detail: "this device has sent its \(perDay) report(s) for today; try again tomorrow")
+            guard count <= limits.perDevice else {
+                throw Problem(.tooManyRequests, code: "daily_limit",
+                    detail: "this device has sent its \(limits.perDevice) report(s) for today; try again tomorrow")
             }
             let plan = self.applier.planSingle(change, from: Self.intake, current: nil, nowMillis: nowMillis)
             if let refused = plan.quarantined.first {
@@ -63,10 +83,64 @@ extension HubStore {
         }
     }
 
-    /// Forgets devices' counts of earlier days (nothing of them is needed after the day is over).
+    /// Counts one credential issued to an address today; past `perDay` it is refused (429 `issuance_limit`) and
+    /// not counted. The credential itself is not stored: its signature is what the hub checks.
+    func countIssuance(addressHash: String, perDay: Int, day: WarsawDay) async throws {
+        try await transaction(as: .all) { connection in
+            let issued = try await Self.countAddress(
+                purpose: "credentials", addressHash, day: day.description, on: connection, logger: self.logger)
+            guard issued <= perDay else {
+                throw Problem(.tooManyRequests, code: "issuance_limit",
+                    detail: "this address has been given its \(perDay) device credential(s) for today; try again tomorrow")
+            }
+        }
+    }
+
+    /// Adds one to an address's count of `purpose` today and returns the new count.
+    private static func countAddress(
+        purpose: String, _ addressHash: String, day: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Int {
+        var count = 0
+        for try await value in try await connection.query(
+            """
+            INSERT INTO intake_addresses (purpose, address_hash, day, count) VALUES (\(purpose), \(addressHash), \(day)::date, 1)
+            ON CONFLICT (purpose, address_hash, day) DO UPDATE SET count = intake_addresses.count + 1
+            RETURNING count
+            """, logger: logger
+        ).decode(Int.self) {
+            count = value
+        }
+        return count
+    }
+
+    /// The intake secret kept in the database, made now (32 random bytes) if no hub has made it yet; concurrent
+    /// first calls from several hubs all end up with the one row that won.
+    func intakeSecret() async throws -> IntakeSecret {
+        var random = SystemRandomNumberGenerator()
+        let fresh = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }).base64EncodedString()
+        let stored = try await transaction(as: .all) { connection -> String? in
+            try await connection.query(
+                "INSERT INTO intake_secret (id, secret) VALUES (1, \(fresh)) ON CONFLICT (id) DO NOTHING", logger: self.logger)
+            for try await secret in try await connection.query("SELECT secret FROM intake_secret WHERE id = 1", logger: self.logger)
+                .decode(String.self)
+            {
+                return secret
+            }
+            return nil
+        }
+        guard let stored, let bytes = Data(base64Encoded: stored), bytes.count >= IntakeSecret.minimumBytes else {
+            throw HubStoreError(description: "the stored intake secret is missing or unreadable")
+        }
+        return IntakeSecret(bytes: Array(bytes))
+    }
+
+    /// Forgets the intake's counts of days before the current Warsaw day (nothing of them is needed once the day
+    /// is over).
     public func forgetIntakeDevices() async throws {
+        let today = WarsawDay(containing: Date()).description
         _ = try await transaction(as: .all) { connection in
-            try await connection.query("DELETE FROM intake_devices WHERE day < CURRENT_DATE", logger: self.logger)
+            try await connection.query("DELETE FROM intake_devices WHERE day < \(today)::date", logger: self.logger)
+            try await connection.query("DELETE FROM intake_addresses WHERE day < \(today)::date", logger: self.logger)
         }
     }
 }
