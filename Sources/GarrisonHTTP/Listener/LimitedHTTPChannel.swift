@@ -65,7 +65,13 @@ extension HTTPServerBuilder {
     /// HTTP/1.1 bounded by `limits` and counted in `stats`; over TLS when `tls` is given, restricted to the
     /// deployment's `TLSProfile` whatever `tls` says. Every listener of the hub and the node is made with this.
     public static func limited(_ limits: ListenerLimits, stats: ListenerStats, tls: TLSConfiguration? = nil) throws -> HTTPServerBuilder {
-        let context = try tls.map { try NIOSSLContext(configuration: TLSProfile.applied(to: $0)) }
+        let context = try tls.map { tls in
+            var tls = TLSProfile.applied(to: tls)
+            // A connection the server closes (cut, quiescing at shutdown) waits this long for the peer's
+            // close_notify before it lets the socket go; NIOSSL's 5 s held every TLS listener's drain for 5 s.
+            tls.shutdownTimeout = .seconds(1)
+            return try NIOSSLContext(configuration: tls)
+        }
         return HTTPServerBuilder { responder in
             LimitedHTTP1Channel(responder: responder, limits: limits, stats: stats, tls: context)
         }
