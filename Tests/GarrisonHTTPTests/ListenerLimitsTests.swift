@@ -18,12 +18,13 @@ struct ListenerLimitsTests {
             connection.send("GET /hello HTTP/1.1\r\nHost: x\r\n")
             var closedAfter: Duration?
             // One byte every 200 ms: each comes well inside the idle timeout, the head never ends.
-            while closedAfter == nil, ContinuousClock.now - start < .seconds(5) {
+            while closedAfter == nil, ContinuousClock.now - start < .seconds(10) {
                 try await Task.sleep(for: .milliseconds(200))
                 if !connection.send("X") || connection.drain().closed { closedAfter = ContinuousClock.now - start }
             }
-            let after = try #require(closedAfter, "the trickling connection was still open after 5 s")
-            #expect(after >= .milliseconds(1400) && after < .milliseconds(2600), "cut after \(after)")
+            let after = try #require(closedAfter, "the trickling connection was still open after 10 s")
+            // Never before the deadline; later only by how late this (possibly starved) test looks.
+            #expect(after >= .milliseconds(1400) && after < .milliseconds(4500), "cut after \(after)")
             #expect(stats.snapshot.cut[.header] == 1 && stats.snapshot.cut[.idle] == 0)
         }
     }
@@ -33,22 +34,22 @@ struct ListenerLimitsTests {
         let limits = ListenerLimits(idleTimeout: .milliseconds(500), headerTimeout: .seconds(3), bodyTimeout: .seconds(5), maxConnections: 10)
         try await TestListener.with(limits) { port, stats in
             let connection = try await RawConnection.open(port: port)
-            let closed = try #require(try await connection.waitClosed(within: .seconds(3)), "the idle connection was still open after 3 s")
-            #expect(closed.after >= .milliseconds(400) && closed.after < .milliseconds(1500), "cut after \(closed.after)")
+            let closed = try #require(try await connection.waitClosed(within: .seconds(8)), "the idle connection was still open after 8 s")
+            #expect(closed.after >= .milliseconds(400) && closed.after < .milliseconds(2500), "cut after \(closed.after)")
             #expect(stats.snapshot.cut[.idle] == 1 && stats.snapshot.cut[.header] == 0)
         }
     }
 
     @Test("keep-alive: requests one after another and an answer slower than every timeout are never cut")
     func keepAliveIsNotCut() async throws {
-        let limits = ListenerLimits(idleTimeout: .milliseconds(800), headerTimeout: .milliseconds(800), bodyTimeout: .seconds(5), maxConnections: 10)
+        let limits = ListenerLimits(idleTimeout: .seconds(3), headerTimeout: .seconds(3), bodyTimeout: .seconds(5), maxConnections: 10)
         try await TestListener.with(limits) { port, stats in
             let connection = try await RawConnection.open(port: port)
-            // Six requests 500 ms apart: 3 s on one connection, beyond the idle and header timeouts counted
+            // Ten requests 500 ms apart: 5 s on one connection, beyond the idle and header timeouts counted
             // from the connection's opening; each response restarts them.
-            for _ in 0..<6 {
+            for _ in 0..<10 {
                 #expect(connection.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"))
-                let response = try await connection.readResponse(within: .seconds(2))
+                let response = try await connection.readResponse(within: .seconds(2.5))
                 #expect(response?.hasPrefix("HTTP/1.1 200") == true && response?.hasSuffix("hello") == true, "\(response ?? "no response")")
                 try await Task.sleep(for: .milliseconds(500))
             }
@@ -69,12 +70,12 @@ struct ListenerLimitsTests {
             connection.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789")
             let start = ContinuousClock.now
             var closedAfter: Duration?
-            while closedAfter == nil, ContinuousClock.now - start < .seconds(5) {
+            while closedAfter == nil, ContinuousClock.now - start < .seconds(10) {
                 try await Task.sleep(for: .milliseconds(200))
                 if !connection.send("X") || connection.drain().closed { closedAfter = ContinuousClock.now - start }
             }
-            let after = try #require(closedAfter, "the slow body was still arriving after 5 s")
-            #expect(after >= .milliseconds(800) && after < .milliseconds(2200), "cut after \(after)")
+            let after = try #require(closedAfter, "the slow body was still arriving after 10 s")
+            #expect(after >= .milliseconds(800) && after < .milliseconds(4000), "cut after \(after)")
             #expect(stats.snapshot.cut[.body] == 1)
         }
     }
@@ -124,7 +125,7 @@ enum TestListener {
             onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
         let task = Task { try await app.run() }
         defer { task.cancel() }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while port.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let bound = try #require(port.withLock { $0 })
         try await body(bound, stats)
