@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -50,12 +51,22 @@ let package = Package(
         .target(name: "GarrisonConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         // A private PostgreSQL cluster (initdb/pg_ctl in a temporary directory) for tests, benchmarks and the demo.
         .target(name: "GarrisonEmbeddedPostgres", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        // What the hub's and the nodes' HTTP edges share: problem+json errors, JSON bodies, query parameters.
+        // The deployment's one TLS profile (Mozilla "intermediate"), for every listener and client.
+        .target(name: "GarrisonTLS", dependencies: [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
+        // What the hub's and the nodes' HTTP edges share: problem+json errors, JSON bodies, query parameters, and
+        // the listeners bounded by timeouts and a connection cap.
         .target(
             name: "GarrisonHTTP",
             dependencies: [
+                "GarrisonConfig",
+                "GarrisonTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The systemd notify protocol (READY, STATUS, WATCHDOG, STOPPING) spoken by the daemons themselves.
@@ -74,6 +85,7 @@ let package = Package(
                 "GarrisonPKI",
                 "GarrisonConfig",
                 "GarrisonHTTP",
+                "GarrisonTLS",
                 "GarrisonSystemd",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -95,6 +107,7 @@ let package = Package(
             dependencies: [
                 "GarrisonCore",
                 "GarrisonPKI",
+                "GarrisonTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -110,6 +123,7 @@ let package = Package(
                 "GarrisonCore",
                 "GarrisonConfig",
                 "GarrisonHTTP",
+                "GarrisonTLS",
                 "GarrisonHubClient",
                 "GarrisonPKI",
                 "GarrisonSystemd",
@@ -207,6 +221,7 @@ let package = Package(
             name: "GarrisonHubTests",
             dependencies: [
                 "GarrisonTestSupport",
+                "GarrisonHTTP",
                 "GarrisonCore",
                 "GarrisonHub",
                 "GarrisonHubClient",
@@ -217,6 +232,17 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The listeners' bounds (timeouts, connection cap) against raw sockets on a real Hummingbird server.
+        .testTarget(
+            name: "GarrisonHTTPTests",
+            dependencies: [
+                "GarrisonHTTP",
+                "GarrisonTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // Nodes on real SQLite against a real hub on a real PostgreSQL, over real mutual TLS; the daemon is also
@@ -225,6 +251,7 @@ let package = Package(
             name: "GarrisonNodeTests",
             dependencies: [
                 "GarrisonTestSupport",
+                "GarrisonHTTP",
                 "GarrisonCore",
                 "GarrisonNode",
                 "GarrisonHub",
@@ -243,6 +270,7 @@ let package = Package(
             ]
         ),
         // Runs the built executables as a user would (their dependency here makes `swift test` build them).
-        .testTarget(name: "GarrisonCLITests", dependencies: ["GarrisonTestSupport", "GarrisonCtl", "GarrisonMain"]),
+        .testTarget(
+            name: "GarrisonCLITests", dependencies: ["GarrisonTestSupport", "GarrisonHubClient", "GarrisonCtl", "GarrisonMain"]),
     ]
 )

@@ -18,7 +18,7 @@ struct BenchHub: Sendable {
     static func start(cluster: EmbeddedPostgres, database: String, scratch: URL, logger: Logger) async throws -> BenchHub {
         let ca = try CertificateAuthority.create()
         let hubCredential = try ca.issueCredential(
-            for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+            for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"])
         try hubCredential.write(to: scratch, name: "hub")
         try Data(ca.certificatePEM.utf8).write(to: scratch.appendingPathComponent("ca.pem"))
         let configuration = try HubConfiguration(reader: ConfigReader(values: [
@@ -43,7 +43,7 @@ struct BenchHub: Sendable {
         }
     }
 
-    var baseURL: String { "https://127.0.0.1:\(port)" }
+    var baseURL: String { "https://localhost:\(port)" }
 
     /// Graceful shutdown, waited for.
     func stop() async {

@@ -43,12 +43,12 @@ final class DemoCluster: Sendable {
             let ca = try CertificateAuthority.create(commonName: "garrison demo CA")
             let pki = directory.appendingPathComponent("pki")
             let hubCredential = try ca.issueCredential(
-                for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+                for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"])
             try hubCredential.write(to: pki, name: "hub")
             // ca.pem for every party; ca.key (0600) for the hub, which signs enrolled nodes' certificates with it.
             try Credential(certificatePEM: ca.certificatePEM, keyPEM: ca.keyPEM).write(to: pki, name: "ca")
             let adminCredential = try ca.issueCredential(for: CertificateIdentity(role: .admin, nodeID: "demo-admin"))
-            DemoOutput.step("deployment CA created; hub certificate issued for 127.0.0.1, admin certificate for demo-admin")
+            DemoOutput.step("deployment CA created; hub certificate issued for localhost (checked by name), admin certificate for demo-admin")
             let configuration = try HubConfiguration(reader: ConfigReader(values: [
                 "listen.address": "127.0.0.1:0", "ops.address": "off",
                 "tls.certificate": pki.appendingPathComponent("hub.pem").path,
@@ -79,11 +79,11 @@ final class DemoCluster: Sendable {
             DemoOutput.step("hub migrated and serving mutual TLS on 127.0.0.1:\(port), enrollment on 127.0.0.1:\(enrollmentPort), "
                 + "citizens' intake on 127.0.0.1:\(intakePort)")
             let admin = try HubClient(
-                baseURL: "https://127.0.0.1:\(port)", certificatePEM: adminCredential.certificatePEM,
+                baseURL: "https://localhost:\(port)", certificatePEM: adminCredential.certificatePEM,
                 keyPEM: adminCredential.keyPEM, caPEM: ca.certificatePEM)
             return DemoCluster(
                 directory: directory, postgres: postgres, ca: ca, hub: hub, hubPort: port,
-                enrollmentURL: "https://127.0.0.1:\(enrollmentPort)", intake: UnitsAPI(baseURL: "http://127.0.0.1:\(intakePort)"),
+                enrollmentURL: "https://localhost:\(enrollmentPort)", intake: UnitsAPI(baseURL: "http://127.0.0.1:\(intakePort)"),
                 admin: admin, task: task)
         } catch {
             postgres.stop()

@@ -34,7 +34,7 @@ final class DemoNode: Sendable {
         let pki = cluster.pkiDirectory
         var values = [
             "store.path": cluster.directory.appendingPathComponent("\(nodeID).sqlite").path,
-            "hub.url": "https://127.0.0.1:\(link?.port ?? cluster.hubPort)",
+            "hub.url": "https://localhost:\(link?.port ?? cluster.hubPort)",
             "tls.certificate": pki.appendingPathComponent("\(nodeID).pem").path,
             "tls.key": pki.appendingPathComponent("\(nodeID).key").path, "tls.ca": cluster.caPath,
             "api.address": "127.0.0.1:0",

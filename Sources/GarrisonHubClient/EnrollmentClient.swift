@@ -24,7 +24,6 @@ public enum EnrollmentClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
         tls.certificateVerification = verifyHostname ? .fullVerification : .noHostnameVerification
-        tls.minimumTLSVersion = .tlsv12
         let client = HubClient(baseURL: url, tls: tls, timeout: .seconds(30), retryConnecting: false, connections: 1)
         do {
             let request = EnrollmentRequest(token: token, csr: csr, garrison: garrison?.rawValue)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GarrisonCore
+import GarrisonTLS
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -17,27 +18,40 @@ public final class HubClient: Sendable {
     ///
     /// `retryConnecting` false makes a refused or failed connection fail the request at once, for callers that
     /// retry with their own backoff and report each failure (the node's sync worker).
+    ///
+    /// The hub's certificate is verified against the host name in `baseURL` (with `verifyHostname`). To reach the
+    /// hub at another address than that name resolves to (an IP, a load balancer), give it as `connectAddress`:
+    /// the connection goes there, and the TLS server name and the check stay the URL's host name, so the hub's
+    /// certificate needs no IP address in it.
     public convenience init(
         baseURL: String, certificatePEM: String, keyPEM: String, caPEM: String, timeout: Duration = .seconds(60),
-        verifyHostname: Bool = true, retryConnecting: Bool = true, connections: Int = 8
+        verifyHostname: Bool = true, connectAddress: String? = nil, retryConnecting: Bool = true, connections: Int = 8
     ) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { .certificate($0) }
         tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
         tls.certificateVerification = verifyHostname ? .fullVerification : .noHostnameVerification
-        tls.minimumTLSVersion = .tlsv12
-        self.init(baseURL: baseURL, tls: tls, timeout: timeout, retryConnecting: retryConnecting, connections: connections)
+        self.init(
+            baseURL: baseURL, tls: tls, timeout: timeout, connectAddress: connectAddress, retryConnecting: retryConnecting,
+            connections: connections)
     }
 
     /// A client with a TLS configuration of the caller's (a test presenting no certificate, say).
     /// `connections` bounds the connections kept to the hub: a national node long-polls one feed per garrison
-    /// at once, and a push must never queue behind them.
+    /// at once, and a push must never queue behind them. `tls` is restricted to the deployment's `TLSProfile`.
     public init(
-        baseURL: String, tls: TLSConfiguration, timeout: Duration = .seconds(60), retryConnecting: Bool = true,
-        connections: Int = 8
+        baseURL: String, tls: TLSConfiguration, timeout: Duration = .seconds(60), connectAddress: String? = nil,
+        retryConnecting: Bool = true, connections: Int = 8
     ) {
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        var configuration = HTTPClient.Configuration(tlsConfiguration: TLSProfile.applied(to: tls))
+        if let connectAddress, let host = URLComponents(string: baseURL)?.host {
+            // AsyncHTTPClient connects to the address and keeps the URL's host as TLS server name and for the check.
+            configuration.dnsOverride = [host: connectAddress]
+        }
+        // Idle connections are dropped before the hub's idle timeout (30 s by default) closes them, so a request
+        // is never sent on a connection the hub is closing at that moment.
+        configuration.connectionPool.idleTimeout = .seconds(10)
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connections)
         configuration.connectionPool.retryConnectionEstablishment = retryConnecting
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(Int64(timeout.components.seconds)))

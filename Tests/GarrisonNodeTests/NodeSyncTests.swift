@@ -18,7 +18,7 @@ struct NodeSyncTests {
         let port = first.port
         await first.stop()
 
-        let node = try await TestNode.start(pki: pki, hubURL: "https://127.0.0.1:\(port)")
+        let node = try await TestNode.start(pki: pki, hubURL: "https://localhost:\(port)")
         let api = node.api
         let counties = TestNode.podlaskie
         var ids: [String] = []

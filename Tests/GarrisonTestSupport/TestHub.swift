@@ -82,10 +82,11 @@ public final class TestHub: Sendable {
     /// Runs SQL as the superuser in the hub's database (test set-up and inspection only).
     public func sql(_ statement: String) throws { try cluster.execute(statement, database: database) }
 
-    public var baseURL: String { "https://127.0.0.1:\(port)" }
+    /// The hub by a name its certificate carries (`localhost`), never by IP: the client checks the name.
+    public var baseURL: String { "https://localhost:\(port)" }
 
     /// The enrollment listener's URL (the hub was started with `enrollment.ca_key`, see `enrollmentSettings`).
-    public func enrollmentURL() async throws -> String { "https://127.0.0.1:\(try await hub.boundPort("enroll"))" }
+    public func enrollmentURL() async throws -> String { "https://localhost:\(try await hub.boundPort("enroll"))" }
 
     /// The hub keys that turn enrollment on, on a free port, with the test PKI's CA key.
     public static func enrollmentSettings(_ pki: TestPKI) -> [String: String] {

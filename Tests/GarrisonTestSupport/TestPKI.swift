@@ -2,8 +2,9 @@ import Foundation
 import GarrisonCore
 import GarrisonPKI
 
-/// A deployment CA made in the test with swift-certificates, the hub's certificate for 127.0.0.1, and client
-/// certificates on demand.
+/// A deployment CA made in the test with swift-certificates, the hub's certificate, and client certificates on
+/// demand. The hub's certificate names `localhost` and `hub.garrison.test` and no IP address: clients verify it by
+/// name (connecting to `localhost`, or to 127.0.0.1 with the name kept for TLS, as `HubClient(connectAddress:)`).
 public struct TestPKI: Sendable {
     public let ca: CertificateAuthority
     public let directory: URL
@@ -13,11 +14,14 @@ public struct TestPKI: Sendable {
         ca = try CertificateAuthority.create(commonName: "garrison test CA")
         directory = TestCluster.scratch.appendingPathComponent("pki-\(UUID().uuidString.prefix(8))")
         hub = try ca.issueCredential(
-            for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+            for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost", TestPKI.hubName])
         try hub.write(to: directory, name: "hub")
         // The hub signs enrolled nodes' certificates with the CA key (enrollment.ca_key).
         try Credential(certificatePEM: ca.certificatePEM, keyPEM: ca.keyPEM).write(to: directory, name: "ca")
     }
+
+    /// A name of the hub's certificate that resolves nowhere: reached through `connectAddress` only.
+    public static let hubName = "hub.garrison.test"
 
     public func credential(_ role: CertificateIdentity.Role, garrison: GarrisonCode? = nil, node: String) throws -> Credential {
         try ca.issueCredential(for: CertificateIdentity(role: role, garrison: garrison, nodeID: node))

@@ -8,10 +8,17 @@ import Hummingbird
 struct OpsRoutes {
     let store: HubStore
     let metrics: HubMetrics
+    /// The listeners whose connection figures `/metrics` shows.
+    let listeners: [ListenerStats]
     /// The certificates the hub knows, for `garrison_hub_certificate_expiry_days`.
     let certificates: @Sendable () async throws -> [CertificateLine]
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
+    /// Registers the three paths. `admitToMetrics` guards `/metrics` (it throws a `Problem` to refuse): the TLS
+    /// listener lets only administrators read certificates, garrisons and refusals; nil leaves it open (the
+    /// ops listener, bound to the host's loopback).
+    func register<Context: RequestContext>(
+        on router: Router<Context>, admitToMetrics: (@Sendable (Context) async throws -> Void)?
+    ) {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
         router.get("/readyz") { _, context in
             let version: Int
@@ -29,6 +36,7 @@ struct OpsRoutes {
             return Response.jsonBytes(Array(#"{"status":"ready","schema_version":\#(version)}"#.utf8))
         }
         router.get("/metrics") { _, context in
+            try await admitToMetrics?(context)
             do {
                 for row in try await store.overview() {
                     metrics.gauge("feed_head", garrison: row.garrison, value: Double(row.feedHead), help: "Feed head position")
@@ -44,6 +52,7 @@ struct OpsRoutes {
             } catch {
                 context.logger.warning("metrics: database gauges unavailable", metadata: ["error": "\(String(reflecting: error))"])
             }
+            for listener in listeners { metrics.record(listener: listener) }
             var response = Response.jsonBytes(metrics.render())
             response.headers[.contentType] = "text/plain; version=0.0.4"
             return response

@@ -10,6 +10,7 @@ import NIOCore
 import NIOSSL
 import PostgresNIO
 import GarrisonSystemd
+import GarrisonTLS
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -26,6 +27,8 @@ public struct Hub: Sendable {
     let client: PostgresClient
     let signals: FeedSignals
     let logger: Logger
+    /// Each listener's connection figures (`tls`, `enroll`, `intake`, `ops`), for `/metrics`.
+    let listeners = HubListeners()
     private let ports = Ports()
     private let group = GroupBox()
 
@@ -76,10 +79,15 @@ public struct Hub: Sendable {
         let rollout = RolloutRoutes(
             store: store, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration, ownCertificates: ownCertificates)
         rollout.register(on: router)
-        OpsRoutes(store: store, metrics: metrics, certificates: { try await rollout.certificateLines() }).register(on: router)
+        // On the TLS listener the metrics (certificates, garrisons, refusals) are for administrators only.
+        let keeper = gatekeeper, hubMetrics = metrics
+        OpsRoutes(store: store, metrics: metrics, listeners: listeners.all, certificates: { try await rollout.certificateLines() })
+            .register(on: router, admitToMetrics: { context in
+                _ = try await AdminRoutes.administrator(context, gatekeeper: keeper, metrics: hubMetrics)
+            })
         let ports = self.ports
         var app = Application(
-            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            router: router, server: try .limited(configuration.listenerLimits, stats: listeners.tls, tls: tls),
             configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "garrison-hub"),
             onServerRunning: { channel in ports.values.withLock { $0["tls"] = channel.localAddress?.port } },
             logger: logger)
@@ -95,10 +103,12 @@ public struct Hub: Sendable {
             let opsRouter = Router()
             opsRouter.middlewares.add(ProblemMiddleware())
             opsRouter.addOpenAPI(HubOpenAPI.opsListener)
-            OpsRoutes(store: store, metrics: metrics, certificates: { try await rollout.certificateLines() }).register(on: opsRouter)
+            // The ops listener binds to the host's loopback for local probes and Prometheus: open to them.
+            OpsRoutes(store: store, metrics: metrics, listeners: listeners.all, certificates: { try await rollout.certificateLines() })
+                .register(on: opsRouter, admitToMetrics: nil)
             app.addServices(
                 Application(
-                    router: opsRouter, configuration: .init(address: .hostname(ops.host, port: ops.port), serverName: "garrison-hub-ops"),
+                    router: opsRouter, server: try .limited(configuration.listenerLimits, stats: listeners.ops), configuration: .init(address: .hostname(ops.host, port: ops.port), serverName: "garrison-hub-ops"),
                     onServerRunning: { channel in ports.values.withLock { $0["ops"] = channel.localAddress?.port } },
                     logger: logger))
         }
@@ -125,9 +135,16 @@ public struct Hub: Sendable {
             logger: logger, ready: { ports.values.withLock { $0["tls"] } != nil },
             status: { "serving on port \(ports.values.withLock { $0["tls"] }.map(String.init) ?? "-")" },
             healthy: { (try? await store.schemaVersion()) == Migration.latestVersion })
-        let serviceGroup = ServiceGroup(
-            configuration: .init(services: [app, systemd], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [app, systemd], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
+        // A drain that outlasts the grace (a peer that never finishes its request, a database that never
+        // answers) is cancelled, so the daemon stops within its unit's TimeoutStopSec whatever its peers do.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGrace
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
         group.value.withLock { $0 = serviceGroup }
+        // Whatever ends the group, no long-poll may stay parked.
+        defer { signals.close() }
         try await serviceGroup.run()
     }
 
@@ -149,7 +166,8 @@ public struct Hub: Sendable {
         EnrollmentRoutes(store: store, metrics: metrics, authority: authority, certificateDays: configuration.enrollmentCertificateDays)
             .register(on: router)
         return Application(
-            router: router, server: try .tls(.http1(), tlsConfiguration: try HubTLS.enrollmentConfiguration(configuration)),
+            router: router,
+            server: try .limited(configuration.listenerLimits, stats: listeners.enroll, tls: try HubTLS.enrollmentConfiguration(configuration)),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "garrison-hub-enroll"),
             onServerRunning: { channel in ports.values.withLock { $0["enroll"] = channel.localAddress?.port } },
             logger: logger)
@@ -175,7 +193,8 @@ public struct Hub: Sendable {
             keyring: IntakeKeyring(store: store, configured: try IntakeSecret.configured(configuration))
         ).register(on: routes)
         return Application(
-            router: routes, configuration: .init(address: .hostname(address.host, port: address.port), serverName: "garrison-hub-intake"),
+            router: routes, server: try .limited(configuration.intakeLimits, stats: listeners.intake),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "garrison-hub-intake"),
             onServerRunning: { channel in ports.values.withLock { $0["intake"] = channel.localAddress?.port } },
             logger: logger)
     }
@@ -211,6 +230,9 @@ public struct Hub: Sendable {
         }
     }
 
+    /// How many long-polling pulls are parked now, waiting for their garrison's feed to grow.
+    public var parkedPulls: Int { signals.parkedCount }
+
     /// The port a listener (`"tls"` or `"ops"`) is bound to, waiting up to `timeout` for it to start.
     public func boundPort(_ listener: String = "tls", timeout: Duration = .seconds(30)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
@@ -227,16 +249,25 @@ public func buildHub(configuration: HubConfiguration, logger: Logger = Logger(la
     Hub(configuration: configuration, logger: logger)
 }
 
-/// The hub's server TLS: its certificate, and client certificates required and verified against the
+/// Each listener's connection figures, named as in `boundPort(_:)`.
+final class HubListeners: Sendable {
+    let tls = ListenerStats(name: "tls")
+    let enroll = ListenerStats(name: "enroll")
+    let intake = ListenerStats(name: "intake")
+    let ops = ListenerStats(name: "ops")
+
+    var all: [ListenerStats] { [tls, enroll, intake, ops] }
+}
+
+/// The hub's server TLS (restricted to `TLSProfile` by the listener builder and here alike): its certificate, and client certificates required and verified against the
 /// deployment CA (no host name check: clients are named by their certificate's identity, not by DNS).
 enum HubTLS {
     /// The enrollment listener's TLS: the hub's certificate, no client certificate asked (the node has none yet).
     static func enrollmentConfiguration(_ configuration: HubConfiguration) throws -> TLSConfiguration {
         let chain = try load("tls.certificate", configuration.certificatePath) { try NIOSSLCertificate.fromPEMFile($0) }
         let key = try load("tls.key", configuration.keyPath) { try NIOSSLPrivateKey(file: $0, format: .pem) }
-        var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        tls.minimumTLSVersion = .tlsv12
-        return tls
+        return TLSProfile.applied(
+            to: TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
     }
 
     /// The hub's own server certificate and the CA, for days-to-expiry.
@@ -250,10 +281,9 @@ enum HubTLS {
         let chain = try load("tls.certificate", configuration.certificatePath) { try NIOSSLCertificate.fromPEMFile($0) }
         let key = try load("tls.key", configuration.keyPath) { try NIOSSLPrivateKey(file: $0, format: .pem) }
         let roots = try load("tls.ca", configuration.caPath) { try NIOSSLCertificate.fromPEMFile($0) }
-        var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key), trustRoots: .certificates(roots))
-        tls.minimumTLSVersion = .tlsv12
-        return tls
+        return TLSProfile.applied(
+            to: TLSConfiguration.makeServerConfigurationWithMTLS(
+                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key), trustRoots: .certificates(roots)))
     }
 
     static func load<T>(_ key: String, _ path: String, _ read: (String) throws -> T) throws -> T {

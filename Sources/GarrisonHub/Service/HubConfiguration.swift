@@ -1,5 +1,6 @@
 import Foundation
 import GarrisonConfig
+import GarrisonHTTP
 import PostgresNIO
 
 /// The hub's configuration (`Config/hub.yaml`, each key overridable as `GARRISON_<KEY>`).
@@ -17,6 +18,12 @@ import PostgresNIO
 ///   `migration.password`; otherwise run `garrison hub migrate` once per upgrade.
 /// - `limits.max_body_bytes` (16 MiB), `limits.max_batch` (5,000 changes), `limits.max_pull` (5,000 entries),
 ///   `limits.max_wait_seconds` (30, the longest long-poll).
+/// - `limits.idle_timeout_seconds` (30), `limits.header_timeout_seconds` (30), `limits.body_timeout_seconds` (60),
+///   `limits.max_connections` (512): the bounds of the TLS, enrollment and ops listeners (see `ListenerLimits`);
+///   the intake's own are `intake.idle_timeout_seconds` (5), `intake.header_timeout_seconds` (10),
+///   `intake.body_timeout_seconds` (10), `intake.max_connections` (128).
+/// - `limits.shutdown_grace_seconds` (10): how long a graceful shutdown may drain before what is left is
+///   cancelled; keep it well under the unit's `TimeoutStopSec`.
 /// - `hub.site_id` (`hub`): the hub's HLC site id.
 /// - `tls.revocation_list`: a file of revoked certificate serials (one hex serial a line, see `RevocationList`);
 ///   read at start and again whenever it changes (checked every `tls.revocation_reload_seconds`, default 5).
@@ -53,6 +60,12 @@ public struct HubConfiguration: Sendable {
     public var maxBatch: Int
     public var maxPull: Int
     public var maxWait: Duration
+    /// The bounds of the TLS, enrollment and ops listeners.
+    public var listenerLimits: ListenerLimits
+    /// The bounds of the public intake listener.
+    public var intakeLimits: ListenerLimits
+    /// How long a graceful shutdown may drain before the rest is cancelled.
+    public var shutdownGrace: Duration
     public var siteID: String
     public var revocationListPath: String?
     public var revocationReload: Duration
@@ -99,6 +112,9 @@ public struct HubConfiguration: Sendable {
         maxBatch = try reader.int("limits.max_batch", default: 5_000, in: 1...1_000_000)
         maxPull = try reader.int("limits.max_pull", default: 5_000, in: 1...1_000_000)
         maxWait = try reader.seconds("limits.max_wait_seconds", default: 30, in: 0...600)
+        listenerLimits = try ListenerLimits(reader: reader, prefix: "limits", defaults: .standard)
+        intakeLimits = try ListenerLimits(reader: reader, prefix: "intake", defaults: .publicListener)
+        shutdownGrace = try reader.seconds("limits.shutdown_grace_seconds", default: 10, in: 1...300)
         siteID = try reader.string("hub.site_id", default: "hub")
         revocationListPath = reader.optionalString("tls.revocation_list") == nil ? nil : try reader.path("tls.revocation_list")
         revocationReload = try reader.seconds("tls.revocation_reload_seconds", default: 5, in: 1...3600)

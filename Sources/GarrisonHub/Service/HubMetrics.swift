@@ -1,11 +1,15 @@
 import Foundation
+import GarrisonHTTP
 import Prometheus
+import Synchronization
 
 /// The hub's Prometheus series (DESIGN §8), per garrison. One registry per hub instance, so several hubs in
 /// one process (tests) never share counters; nothing is bootstrapped globally.
 public final class HubMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let pushDuration: DurationHistogram
+    /// Each listener's figures as last added to the counters, so a scrape adds only what happened since.
+    private let listenersReported = Mutex<[String: ListenerStats.Snapshot]>([:])
 
     public init() {
         pushDuration = registry.makeDurationHistogram(
@@ -49,6 +53,26 @@ public final class HubMetrics: Sendable {
             descriptor: Self.name("certificate_expiry", unit: "days", help: "Whole days until the certificate expires"),
             labels: [("serial", serial), ("identity", identity)]
         ).set(days)
+    }
+
+    /// A listener's connections: open now (`garrison_hub_listener_connections`), and since start accepted,
+    /// refused at the cap, and cut by each timeout (`…_listener_accepted_total`, `…_refused_total`, `…_cut_total`).
+    func record(listener stats: ListenerStats) {
+        let (now, before) = listenersReported.withLock { reported in
+            let now = stats.snapshot
+            defer { reported[stats.name] = now }
+            return (now, reported[stats.name])
+        }
+        let labels = [("listener", stats.name)]
+        registry.makeGauge(descriptor: Self.name("listener_connections", unit: "", help: "Connections open on the listener"), labels: labels)
+            .set(Double(now.open))
+        count("listener_accepted", "Connections accepted under the listener's cap", labels: labels, by: now.accepted - (before?.accepted ?? 0))
+        count("listener_refused", "Connections closed at once because the listener was at its cap", labels: labels,
+              by: now.refused - (before?.refused ?? 0))
+        for cut in ListenerStats.Cut.allCases {
+            count("listener_cut", "Connections cut by a timeout (idle, header, body)", labels: labels + [("cause", cut.rawValue)],
+                  by: (now.cut[cut] ?? 0) - (before?.cut[cut] ?? 0))
+        }
     }
 
     /// The exposition text.

@@ -104,7 +104,7 @@ struct LocalAPI: Sendable {
         }
         router.get("metrics") { _, context in
             try await answering(context) {
-                var response = Response.jsonBytes(node.metrics.render(try node.statusView(), nowMillis: node.clock()))
+                var response = Response.jsonBytes(node.metrics.render(try node.statusView(), nowMillis: node.clock(), api: node.apiStats.snapshot))
                 response.headers[.contentType] = "text/plain; version=0.0.4"
                 return response
             }

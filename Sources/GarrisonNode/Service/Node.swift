@@ -27,6 +27,8 @@ public final class Node: Sendable {
     let clock: @Sendable () -> Int64
     let logger: Logger
     private let port = PortBox()
+    /// The local API's connection figures.
+    let apiStats = ListenerStats(name: "api")
     private let group = Mutex<ServiceGroup?>(nil)
 
     init(configuration: NodeConfiguration, logger: Logger, clock: @escaping @Sendable () -> Int64) throws {
@@ -59,6 +61,7 @@ public final class Node: Sendable {
             let client = try HubClient(
                 baseURL: configuration.hubURL, certificatePEM: certificatePEM, keyPEM: keyPEM, caPEM: caPEM,
                 timeout: configuration.requestTimeout, verifyHostname: configuration.verifyHostname,
+                connectAddress: configuration.hubAddress,
                 retryConnecting: false,  // the sync worker retries with its own backoff and counts each failure
                 connections: configuration.feeds.count + configuration.sync.pushesInFlight + 2)
             self.client = client
@@ -79,9 +82,9 @@ public final class Node: Sendable {
         router.middlewares.add(ProblemMiddleware())
         LocalAPI(node: self).register(on: router)
         let port = self.port
-        let server: HTTPServerBuilder = try configuration.apiTLS.map { tls in
-            try .tls(.http1(), tlsConfiguration: Self.serverTLS(certificate: tls.certificate, key: tls.key))
-        } ?? .http1()
+        let server: HTTPServerBuilder = try .limited(
+            configuration.apiLimits, stats: apiStats,
+            tls: try configuration.apiTLS.map { tls in try Self.serverTLS(certificate: tls.certificate, key: tls.key) })
         let app = Application(
             router: router, server: server,
             configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "garrison-node"),
@@ -97,8 +100,13 @@ public final class Node: Sendable {
                     + "caught up \(status.caughtUp ? "yes" : "no"), lag \(status.pullLagMillis.map { "\($0) ms" } ?? "-")"
             },
             healthy: { [store] in (try? store.checkpoint()) != nil }))
-        let serviceGroup = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
+        // A drain that outlasts the grace (a unit's client that never finishes its request, a hub that never
+        // answers a push) is cancelled, so the daemon stops within its unit's TimeoutStopSec.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGrace
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
         group.withLock { $0 = serviceGroup }
         logger.info("node starting", metadata: [
             "role": "\(configuration.role.rawValue)", "garrison": "\(configuration.garrison?.rawValue ?? "-")", "site": "\(store.principal.site)", "store": "\(configuration.storePath)",
@@ -137,11 +145,10 @@ public final class Node: Sendable {
 
     private static func serverTLS(certificate: String, key: String) throws -> TLSConfiguration {
         do {
-            var tls = TLSConfiguration.makeServerConfiguration(
+            // The listener builder restricts it to the deployment's TLS profile.
+            return TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            tls.minimumTLSVersion = .tlsv12
-            return tls
         } catch {
             throw NodeStoreError("api.tls.certificate/api.tls.key: cannot be read as PEM (\(error))")
         }

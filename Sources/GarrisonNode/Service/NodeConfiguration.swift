@@ -1,6 +1,7 @@
 import Foundation
 import GarrisonConfig
 import GarrisonCore
+import GarrisonHTTP
 
 /// A node's configuration (`Config/node.yaml`, each key overridable as `GARRISON_<KEY>`).
 ///
@@ -12,11 +13,17 @@ import GarrisonCore
 /// - `national.duplicates.enabled` (true), `national.duplicates.distance_m` (300), `national.duplicates.window_hours`
 ///   (72): the national node links reports of two garrisons with one category, this close in space and time.
 /// - `store.path`: the SQLite database (default `/var/lib/garrison/node.sqlite`); its directory must exist.
-/// - `hub.url`: the hub's mutual-TLS address, `https://host:port`; `hub.verify_hostname` (true);
+/// - `hub.url`: the hub's mutual-TLS address, `https://host:port`; `hub.verify_hostname` (true): the hub's
+///   certificate must name the URL's host; `hub.address`: connect to this address (an IP or another name)
+///   instead of resolving the URL's host, still verifying the certificate against the URL's host name;
 ///   `hub.request_timeout_seconds` (60; must exceed `sync.pull_wait_seconds`).
 /// - `tls.certificate`, `tls.key`: the node's client certificate and key; `tls.ca`: the deployment CA.
 /// - `api.address`: the units' local API, `host:port` (default `127.0.0.1:8080`); `api.tls.certificate` and
-///   `api.tls.key` (both or neither) serve it over HTTPS; `api.max_body_bytes` (1 MiB).
+///   `api.tls.key` (both or neither) serve it over HTTPS; `api.max_body_bytes` (1 MiB); its connection bounds
+///   `api.idle_timeout_seconds` (30), `api.header_timeout_seconds` (30), `api.body_timeout_seconds` (60),
+///   `api.max_connections` (512) (see `ListenerLimits`).
+/// - `node.shutdown_grace_seconds` (10): how long a graceful shutdown may drain before what is left is
+///   cancelled; keep it well under the unit's `TimeoutStopSec`.
 /// - `sync.push_batch` (1,000), `sync.pull_limit` (1,000), `sync.pull_wait_seconds` (20),
 ///   `sync.backoff_base_ms` (500), `sync.backoff_ceiling_ms` (60,000), `sync.refused_backoff_base_ms` (5,000),
 ///   `sync.refused_backoff_ceiling_ms` (300,000), `sync.pushes_in_flight` (2: the next batch is sent while the hub
@@ -37,6 +44,8 @@ public struct NodeConfiguration: Sendable {
     public var storePath: String
     public var hubURL: String
     public var verifyHostname: Bool
+    /// Where to connect instead of resolving `hubURL`'s host (the certificate is still checked against that host).
+    public var hubAddress: String?
     public var requestTimeout: Duration
     public var certificatePath: String
     public var keyPath: String
@@ -45,6 +54,10 @@ public struct NodeConfiguration: Sendable {
     public var apiPort: Int
     public var apiTLS: (certificate: String, key: String)?
     public var maxBodyBytes: Int
+    /// The bounds of the local API's listener.
+    public var apiLimits: ListenerLimits
+    /// How long a graceful shutdown may drain before the rest is cancelled.
+    public var shutdownGrace: Duration
     public var sync: SyncSettings
     public var syncEnabled: Bool
     /// How often the catalogue versions (and, national, the garrisons' phases) are read from the hub.
@@ -90,6 +103,7 @@ public struct NodeConfiguration: Sendable {
                 "hub.url", "the hub is reached over HTTPS (mutual TLS): the URL starts with https://")
         }
         verifyHostname = try reader.bool("hub.verify_hostname", default: true)
+        hubAddress = reader.optionalString("hub.address")
         certificatePath = try reader.path("tls.certificate")
         keyPath = try reader.path("tls.key")
         caPath = try reader.path("tls.ca")
@@ -106,6 +120,8 @@ public struct NodeConfiguration: Sendable {
             throw reader.invalid("api.tls.key", "is missing while api.tls.certificate is set: set both or neither")
         }
         maxBodyBytes = try reader.int("api.max_body_bytes", default: 1 << 20, in: 1024...(64 << 20))
+        apiLimits = try ListenerLimits(reader: reader, prefix: "api", defaults: .standard)
+        shutdownGrace = try reader.seconds("node.shutdown_grace_seconds", default: 10, in: 1...300)
         let pullWait = try reader.int("sync.pull_wait_seconds", default: 20, in: 0...300)
         let timeout = try reader.int("hub.request_timeout_seconds", default: 60, in: 1...3600)
         guard timeout > pullWait else {

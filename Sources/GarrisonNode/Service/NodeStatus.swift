@@ -1,3 +1,4 @@
+import GarrisonHTTP
 import Foundation
 import GarrisonCore
 import Prometheus
@@ -125,7 +126,7 @@ extension Node {
 final class NodeMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
 
-    func render(_ status: NodeStatusView, nowMillis: Int64) -> [UInt8] {
+    func render(_ status: NodeStatusView, nowMillis: Int64, api: ListenerStats.Snapshot? = nil) -> [UInt8] {
         let labels = [("garrison", status.garrison ?? "national")]
         func gauge(_ name: String, _ help: String, _ value: Double) {
             registry.makeGauge(
@@ -151,6 +152,19 @@ final class NodeMetrics: Sendable {
         gauge("clock_ahead", "1 when the hub refused a change of this node as stamped ahead of its clock", status.clockAhead ? 1 : 0)
         gauge("resyncs", "Re-syncs since start (hub restored from an older backup)", Double(status.resyncs))
         gauge("pull_lag_seconds", "Hub commit to local apply of the last pulled change from elsewhere", Double(status.pullLagMillis ?? 0) / 1000)
+        if let api {
+            gauge("api_connections", "Connections open on the local API", Double(api.open))
+            gauge("api_connections_accepted", "Connections accepted by the local API since start", Double(api.accepted))
+            gauge("api_connections_refused", "Connections closed at once since start: the local API was at api.max_connections", Double(api.refused))
+            for (cause, count) in api.cut {
+                registry.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        namespace: "garrison", subsystem: "node", metricName: "api_connections_cut", unitName: "",
+                        helpText: "Connections of the local API cut by a timeout since start (idle, header, body)"),
+                    labels: labels + [("cause", cause.rawValue)]
+                ).set(Double(count))
+            }
+        }
         for feed in status.feeds ?? [] {
             let feedLabels = [("feed", feed.garrison)]
             func feedGauge(_ name: String, _ help: String, _ value: Double) {
