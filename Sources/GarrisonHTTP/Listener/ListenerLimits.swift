@@ -29,6 +29,12 @@ public struct ListenerLimits: Sendable, Hashable, CustomStringConvertible {
     public static let standard = ListenerLimits(
         idleTimeout: .seconds(30), headerTimeout: .seconds(30), bodyTimeout: .seconds(60), maxConnections: 512)
 
+    /// The defaults of a node's units' API: the units' applications keep idle pooled connections for up to a minute
+    /// (AsyncHTTPClient's default is 60 s), and a server that closes one first races the client's next request on
+    /// it ("connection reset by peer"), so the node waits longer than they do.
+    public static let unitsAPI = ListenerLimits(
+        idleTimeout: .seconds(75), headerTimeout: .seconds(75), bodyTimeout: .seconds(60), maxConnections: 512)
+
     /// The defaults of the public listener (citizens' intake): its requests are small and its clients anyone.
     public static let publicListener = ListenerLimits(
         idleTimeout: .seconds(5), headerTimeout: .seconds(10), bodyTimeout: .seconds(10), maxConnections: 128)

@@ -20,7 +20,7 @@ import GarrisonHTTP
 /// - `tls.certificate`, `tls.key`: the node's client certificate and key; `tls.ca`: the deployment CA.
 /// - `api.address`: the units' local API, `host:port` (default `127.0.0.1:8080`); `api.tls.certificate` and
 ///   `api.tls.key` (both or neither) serve it over HTTPS; `api.max_body_bytes` (1 MiB); its connection bounds
-///   `api.idle_timeout_seconds` (30), `api.header_timeout_seconds` (30), `api.body_timeout_seconds` (60),
+///   `api.idle_timeout_seconds` (75), `api.header_timeout_seconds` (75), `api.body_timeout_seconds` (60),
 ///   `api.max_connections` (512) (see `ListenerLimits`).
 /// - `node.shutdown_grace_seconds` (10): how long a graceful shutdown may drain before what is left is
 ///   cancelled; keep it well under the unit's `TimeoutStopSec`.
@@ -120,7 +120,7 @@ public struct NodeConfiguration: Sendable {
             throw reader.invalid("api.tls.key", "is missing while api.tls.certificate is set: set both or neither")
         }
         maxBodyBytes = try reader.int("api.max_body_bytes", default: 1 << 20, in: 1024...(64 << 20))
-        apiLimits = try ListenerLimits(reader: reader, prefix: "api", defaults: .standard)
+        apiLimits = try ListenerLimits(reader: reader, prefix: "api", defaults: .unitsAPI)
         shutdownGrace = try reader.seconds("node.shutdown_grace_seconds", default: 10, in: 1...300)
         let pullWait = try reader.int("sync.pull_wait_seconds", default: 20, in: 0...300)
         let timeout = try reader.int("hub.request_timeout_seconds", default: 60, in: 1...3600)
