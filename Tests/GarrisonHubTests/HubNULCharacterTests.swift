@@ -12,8 +12,14 @@ import Testing
     func intakeRefusesNUL() async throws {
         let hub = try await TestHub.start(extra: ["intake.address": "127.0.0.1:0"])
         do {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(try await hub.hub.boundPort("intake"))/v1/public/reports")!)
+            let base = "http://127.0.0.1:\(try await hub.hub.boundPort("intake"))"
+            var issue = URLRequest(url: URL(string: base + "/v1/public/devices")!)
+            issue.httpMethod = "POST"
+            let (issued, _) = try await URLSession.shared.data(for: issue)
+            let token = try #require((try JSONSerialization.jsonObject(with: issued) as? [String: Any])?["token"] as? String)
+            var request = URLRequest(url: URL(string: base + "/v1/public/reports")!)
             request.httpMethod = "POST"
+            request.setValue("Device \(token)", forHTTPHeaderField: "Authorization")
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = Data(#"{"device_id":"phone-00aa11bb","category":7,"description":"Dziura\u0000w jezdni","county":"2061"}"#.utf8)
             let (data, response) = try await URLSession.shared.data(for: request)
