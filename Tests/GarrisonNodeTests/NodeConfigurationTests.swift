@@ -17,7 +17,7 @@ struct NodeConfigurationTests {
         #expect(configuration.sync.pushBatchLimit == 1_000 && configuration.sync.pullWaitSeconds == 20)
         #expect(configuration.sync.backoff.ceilingMillis == 60_000)
         #expect(configuration.syncEnabled)
-        #expect(configuration.apiLimits == .standard && configuration.shutdownGrace == .seconds(10))
+        #expect(configuration.apiLimits == .unitsAPI && configuration.shutdownGrace == .seconds(10))
         #expect(configuration.hubAddress == nil && configuration.verifyHostname)
     }
 
@@ -26,7 +26,7 @@ struct NodeConfigurationTests {
             "GARRISON_API_MAX_CONNECTIONS": "32", "GARRISON_API_IDLE_TIMEOUT_SECONDS": "4", "GARRISON_HUB_ADDRESS": "10.20.0.5",
         ]))
         #expect(configuration.apiLimits.maxConnections == 32 && configuration.apiLimits.idleTimeout == .seconds(4))
-        #expect(configuration.apiLimits.headerTimeout == ListenerLimits.standard.headerTimeout)
+        #expect(configuration.apiLimits.headerTimeout == ListenerLimits.unitsAPI.headerTimeout)
         #expect(configuration.hubAddress == "10.20.0.5")
         #expect {
             _ = try NodeConfiguration(reader: ConfigReader(path: Self.example, environment: ["GARRISON_API_HEADER_TIMEOUT_SECONDS": "never"]))
