@@ -140,7 +140,9 @@ public struct Hub: Sendable {
         // A drain that outlasts the grace (a peer that never finishes its request, a database that never
         // answers) is cancelled, so the daemon stops within its unit's TimeoutStopSec whatever its peers do.
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGrace
-        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        // Past that, ServiceLifecycle stops the process itself (a fatal error): right for the daemon, which must
+        // end within TimeoutStopSec, never for a hub or node running inside another process (tests, the demo).
+        if !gracefulShutdownSignals.isEmpty { groupConfiguration.maximumCancellationDuration = .seconds(5) }
         let serviceGroup = ServiceGroup(configuration: groupConfiguration)
         group.value.withLock { $0 = serviceGroup }
         // Whatever ends the group, no long-poll may stay parked.

@@ -105,7 +105,9 @@ public final class Node: Sendable {
         // A drain that outlasts the grace (a unit's client that never finishes its request, a hub that never
         // answers a push) is cancelled, so the daemon stops within its unit's TimeoutStopSec.
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGrace
-        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        // Past that, ServiceLifecycle stops the process itself (a fatal error): right for the daemon, which must
+        // end within TimeoutStopSec, never for a hub or node running inside another process (tests, the demo).
+        if !gracefulShutdownSignals.isEmpty { groupConfiguration.maximumCancellationDuration = .seconds(5) }
         let serviceGroup = ServiceGroup(configuration: groupConfiguration)
         group.withLock { $0 = serviceGroup }
         logger.info("node starting", metadata: [
