@@ -38,7 +38,9 @@ public func fuzzWire(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     if let page = try? decoder.decode(PullPage.self, from: data), (try? page.validate(after: 0, limit: 5_000)) != nil {
         for entry in page.entries where (try? validator.validateReplica(entry.change, nowMillis: now)) != nil {
-            let once = MergeEngine.apply(entry.change, to: existing, nowMillis: now).state
+            // A replica merges a pulled change into its own state of that report (none for a new report).
+            let current = entry.change.reportID == existing.reportID ? existing : nil
+            let once = MergeEngine.apply(entry.change, to: current, nowMillis: now).state
             precondition(MergeEngine.apply(entry.change, to: once, nowMillis: now).state == once, "merge is not idempotent")
         }
     }
