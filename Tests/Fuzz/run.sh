@@ -14,7 +14,7 @@ swiftc -swift-version 6 -sanitize=fuzzer,address -O -parse-as-library -module-na
     $(find Sources/GarrisonCore -name '*.swift' | sort) Tests/Fuzz/WireFuzzTarget.swift -o "$out/wire-fuzz"
 echo "fuzz: running for ${seconds} s"
 set +e
-"$out/wire-fuzz" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096 -artifact_prefix="$out/" \
+"$out/wire-fuzz" -max_total_time="$seconds" -timeout=30 -max_len=65536 -rss_limit_mb=4096 -artifact_prefix="$out/" \
     -print_final_stats=1 "$out/corpus" >"$out/fuzz.log" 2>&1
 status=$?
 set -e

@@ -42,7 +42,7 @@ struct NodeCrashTests {
             let killAfter = Int.random(in: 80...500, using: &generator)
             let killer = Task.detached {
                 try await Task.sleep(for: .milliseconds(killAfter))
-                node.kill()
+                await node.kill()
             }
             var index = 0
             while true {
@@ -73,7 +73,7 @@ struct NodeCrashTests {
             let status = try await node.api.status()
             return (status["queue_depth"] as? Int) == 0 && (status["caught_up"] as? Bool) == true
         }
-        #expect(node.terminate() == 0, "SIGTERM stops the node cleanly")
+        #expect(await node.terminate() == 0, "SIGTERM stops the node cleanly")
 
         let local = try store.reportGarrisons()
         let states = try await hub.storedStates()

@@ -79,7 +79,7 @@ struct NodeSystemdTests {
         let ready = try #require(socket.await("READY=1", seconds: 20), "no READY=1 from the node")
         #expect(ready.last?.contains("STATUS=queue 0") == true, "\(ready)")
         #expect(socket.await("WATCHDOG=1", seconds: 5) != nil, "no watchdog ping")
-        #expect(node.terminate() == 0)
+        #expect(await node.terminate() == 0)
         #expect(socket.await("STOPPING=1", seconds: 5) != nil, "no STOPPING=1 at SIGTERM")
     }
 }

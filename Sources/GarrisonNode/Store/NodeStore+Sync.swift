@@ -145,11 +145,6 @@ extension NodeStore {
             ])
     }
 
-    /// How many pulled changes this replica refused (shown in `/v1/status`).
-    public func refusedPullCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM refused_pull") ?? 0 }
-    }
-
     /// The national node: links a newly arrived report and the report of another garrison it duplicates (the
     /// later of the two gets `duplicate_of`), as a national write queued in the same transaction. Returns its
     /// sequence, or nil when nothing matched.

@@ -41,25 +41,42 @@ final class NodeProcess: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        kill()
+        await kill()
         throw LocalAPIClient.Failure("garrison node did not answer within 60 s; see \(log.path)")
     }
 
     var api: LocalAPIClient { LocalAPIClient(baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(2)) }
 
     /// SIGKILL, then reap.
-    func kill() {
+    func kill() async {
         _ = Glibc.kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        _ = await reap(within: .seconds(30))
     }
 
-    /// SIGTERM (graceful), then reap; returns the exit code (-1 when killed by a signal).
-    func terminate() -> Int32 {
+    /// SIGTERM (graceful), then reap; returns the exit code (-1 when killed by a signal). A node that has not
+    /// stopped within `within` (its unit's stop timeout) is killed and reported as -2.
+    func terminate(within: Duration = .seconds(30)) async -> Int32 {
         _ = Glibc.kill(pid, SIGTERM)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard let status = await reap(within: within) else {
+            _ = Glibc.kill(pid, SIGKILL)
+            _ = await reap(within: .seconds(30))
+            return -2
+        }
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+    }
+
+    /// Waits for the process to exit, polling: a blocking `waitpid` would hold one of the cooperative pool's
+    /// threads (two on a two-core machine), and the in-process hub the node talks to needs them to answer.
+    private func reap(within: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + within
+        var status: Int32 = 0
+        while ContinuousClock.now < deadline {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { return status }
+            if reaped == -1 && errno != EINTR { return nil }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
     }
     /// A TCP port free right now on 127.0.0.1.
     static func freePort() throws -> Int {
