@@ -9,11 +9,14 @@ public struct Problem: Error, HTTPResponseError, Hashable, Sendable, CustomStrin
     /// Stable across releases: scripts and nodes switch on it.
     public let code: String
     public let detail: String
+    /// Sent as `Retry-After` (seconds): when a caller may try again after an outage or a limit.
+    public let retryAfterSeconds: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+    public init(_ status: HTTPResponse.Status, code: String, detail: String, retryAfterSeconds: Int? = nil) {
         self.status = status
         self.code = code
         self.detail = detail
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(status.code) \(code): \(detail)" }
@@ -27,6 +30,7 @@ public struct Problem: Error, HTTPResponseError, Hashable, Sendable, CustomStrin
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        if let retryAfterSeconds { headers[.retryAfter] = "\(retryAfterSeconds)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -37,5 +41,10 @@ extension Problem {
     public static func notFound(_ code: String, _ detail: String) -> Problem { Problem(.notFound, code: code, detail: detail) }
     public static func conflict(_ code: String, _ detail: String) -> Problem { Problem(.conflict, code: code, detail: detail) }
     public static func tooLarge(_ detail: String) -> Problem { Problem(.contentTooLarge, code: "too_large", detail: detail) }
-    public static let unavailable = Problem(.serviceUnavailable, code: "unavailable", detail: "the database is unreachable; retry later")
+    public static let unavailable = Problem(
+        .serviceUnavailable, code: "unavailable", detail: "the database is unreachable; retry later", retryAfterSeconds: 5)
+    /// The database did not answer within `database.query_timeout_seconds`: the transaction was rolled back.
+    public static let databaseTimeout = Problem(
+        .serviceUnavailable, code: "database_timeout",
+        detail: "the database did not answer within its deadline; nothing was changed; retry later", retryAfterSeconds: 2)
 }

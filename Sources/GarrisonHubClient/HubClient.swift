@@ -148,7 +148,9 @@ public final class HubClient: Sendable {
         }
         let response = try await http.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: Self.maxAnswerBytes)
-        return HubResponse(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"), body: Data(buffer: bytes))
+        return HubResponse(
+            status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"), body: Data(buffer: bytes),
+            retryAfter: response.headers.first(name: "Retry-After"))
     }
 
     /// The largest answer read from the hub (a pull page of 5,000 changes is a few MB).
@@ -167,6 +169,15 @@ public struct HubResponse: Sendable {
     public let status: Int
     public let contentType: String?
     public let body: Data
+    /// The `Retry-After` header (seconds), sent with 503 and 429.
+    public var retryAfter: String?
+
+    public init(status: Int, contentType: String?, body: Data, retryAfter: String? = nil) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.retryAfter = retryAfter
+    }
 
     /// The problem+json `code`, if the body is one.
     public var problemCode: String? {

@@ -16,7 +16,7 @@ import Testing
 
     @Test func concurrentNodesWithReplaysGapsAndARestartConverge() async throws {
         let pki = try TestPKI()
-        let database = try TestCluster.freshDatabase()
+        let database = try await TestCluster.freshDatabase()
         let first = try await TestHub.start(pki: pki, database: database)
         let port = first.port
         let garrisons = GarrisonRegistry.standard.garrisons.map(\.code)

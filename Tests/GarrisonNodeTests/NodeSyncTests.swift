@@ -13,7 +13,7 @@ struct NodeSyncTests {
     @Test("offline: 1,000 reports made and worked with the hub down reach it exactly once when it is back")
     func offlineDrain() async throws {
         let pki = try TestPKI()
-        let database = try TestCluster.freshDatabase()
+        let database = try await TestCluster.freshDatabase()
         let first = try await TestHub.start(pki: pki, database: database)
         let port = first.port
         await first.stop()
@@ -155,7 +155,7 @@ struct NodeSyncTests {
     @Test("a hub restored from an older backup is detected and re-synced: nothing the node wrote is lost")
     func restoredHub() async throws {
         let pki = try TestPKI()
-        let (cluster, name) = try TestCluster.freshDatabase()
+        let (cluster, name) = try await TestCluster.freshDatabase()
         var hub = try await TestHub.start(pki: pki, database: (cluster, name))
         let port = hub.port
         let node = try await TestNode.start(pki: pki, hubURL: hub.baseURL)

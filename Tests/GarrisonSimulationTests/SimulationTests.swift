@@ -6,6 +6,14 @@ import Testing
 /// nothing lost, nothing applied twice, every replica equal to the hub.
 @Suite("Seeded simulation of the whole system")
 struct SimulationTests {
+    /// One run, on a thread of its own (see `OffPool`).
+    static func run(_ config: SimulationConfig) async -> SimulationSummary {
+        await OffPool.run {
+            var simulation = Simulation(config: config)
+            return simulation.run()
+        }
+    }
+
     func expectHealthy(_ summary: SimulationSummary, _ label: String) {
         #expect(summary.lost == 0, "\(label): lost \(summary.lost)")
         #expect(summary.duplicated == 0, "\(label): duplicated \(summary.duplicated)")
@@ -16,9 +24,8 @@ struct SimulationTests {
     }
 
     @Test("17 garrisons with lost messages, crashes and a cut-off garrison converge", arguments: [1, 2, 3] as [UInt64])
-    func converges(seed: UInt64) {
-        var simulation = Simulation(config: SimulationConfig(seed: seed, durationSeconds: 20, reportsPerSecond: 30))
-        let summary = simulation.run()
+    func converges(seed: UInt64) async {
+        let summary = await Self.run(SimulationConfig(seed: seed, durationSeconds: 20, reportsPerSecond: 30))
         expectHealthy(summary, "seed \(seed)")
         #expect(summary.garrisons.count == 17)
         #expect(summary.garrisons.map(\.made).reduce(0, +) > 400)
@@ -29,20 +36,18 @@ struct SimulationTests {
     }
 
     @Test("a hostile network (40% loss, frequent crashes) still loses nothing")
-    func hostile() {
-        var simulation = Simulation(config: SimulationConfig(
+    func hostile() async {
+        let summary = await Self.run(SimulationConfig(
             seed: 99, garrisons: ["KSP", "20", "22"], durationSeconds: 30, reportsPerSecond: 15, lossRate: 0.4,
             crashRatePerSecond: 0.3))
-        let summary = simulation.run()
         expectHealthy(summary, "hostile")
         #expect(summary.garrisons.map(\.crashes).reduce(0, +) >= 10)
     }
 
     @Test("the conflicting edit made while a garrison is cut off is recorded at the hub")
-    func conflict() {
-        var simulation = Simulation(config: SimulationConfig(
+    func conflict() async {
+        let summary = await Self.run(SimulationConfig(
             seed: 4, garrisons: ["KSP", "20", "22"], durationSeconds: 30, reportsPerSecond: 10, partitioned: "20"))
-        let summary = simulation.run()
         expectHealthy(summary, "conflict")
         #expect(summary.garrisons.first { $0.garrison == "20" }!.conflicts >= 1)
     }
@@ -51,21 +56,20 @@ struct SimulationTests {
     /// garrison does not restore reports that moved away from it: this run has neither (the limits are in the
     /// README's operations notes).
     @Test("a hub restored from an older backup is detected; nodes re-sync and nothing they made is lost", arguments: [7, 8] as [UInt64])
-    func hubRestore(seed: UInt64) {
-        var simulation = Simulation(config: SimulationConfig(
+    func hubRestore(seed: UInt64) async {
+        let summary = await Self.run(SimulationConfig(
             seed: seed, garrisons: ["KSP", "20", "22", "08"], durationSeconds: 30, reportsPerSecond: 15, lossRate: 0.05,
             crashRatePerSecond: 0.05, citizenShare: 0, hubRestore: (backupAt: 0.3, restoreAt: 0.6), reassign: false))
-        let summary = simulation.run()
         #expect(summary.resyncs >= 5, "every node and the national node find out")
         #expect(summary.quarantineReasons.isEmpty, "\(summary.quarantineReasons)")
         expectHealthy(summary, "restore")
     }
 
     @Test("the same seed replays the same run")
-    func deterministic() {
+    func deterministic() async {
         let config = SimulationConfig(seed: 11, garrisons: ["KSP", "20"], durationSeconds: 10, reportsPerSecond: 10)
-        var first = Simulation(config: config)
-        var second = Simulation(config: config)
-        #expect(first.run().json == second.run().json)
+        let first = await Self.run(config)
+        let second = await Self.run(config)
+        #expect(first.json == second.json)
     }
 }

@@ -16,7 +16,26 @@ public enum TestCluster {
     }()
 
     /// The running cluster; a missing PostgreSQL fails the test with the message saying what to install.
-    public static func cluster() throws -> EmbeddedPostgres {
+    ///
+    /// Starting it (initdb, pg_ctl) and creating databases wait for other programs and hold a lock meanwhile:
+    /// that is done on a Dispatch thread, never on Swift's cooperative pool, whose two threads (on two cores)
+    /// every in-process hub of the tests needs to answer.
+    public static func cluster() async throws -> EmbeddedPostgres {
+        try await offPool { try startedCluster() }
+    }
+
+    /// A new, empty deployment database (owner `garrison_owner`, app role `garrison_app`).
+    public static func freshDatabase() async throws -> (cluster: EmbeddedPostgres, name: String) {
+        try await offPool { try createdDatabase() }
+    }
+
+    private static func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private static func startedCluster() throws -> EmbeddedPostgres {
         try shared.withLock { state in
             if state == nil {
                 do {
@@ -32,9 +51,8 @@ public enum TestCluster {
         }
     }
 
-    /// A new, empty deployment database (owner `garrison_owner`, app role `garrison_app`).
-    public static func freshDatabase() throws -> (cluster: EmbeddedPostgres, name: String) {
-        let cluster = try cluster()
+    private static func createdDatabase() throws -> (cluster: EmbeddedPostgres, name: String) {
+        let cluster = try startedCluster()
         let name = "garrison_test_\(getpid())_\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
         try creating.withLock { _ in try cluster.createDeploymentDatabase(name: name) }
         return (cluster, name)

@@ -24,7 +24,8 @@ public final class TestHub: Sendable {
     public static func start(pki: TestPKI? = nil, database: (EmbeddedPostgres, String)? = nil, livePhases: Bool = true,
                       extra: [String: String] = [:]) async throws -> TestHub {
         let pki = try pki ?? TestPKI()
-        let (cluster, name) = try database ?? TestCluster.freshDatabase()
+        let (cluster, name): (EmbeddedPostgres, String)
+        if let database { (cluster, name) = database } else { (cluster, name) = try await TestCluster.freshDatabase() }
         var values = [
             "listen.address": "127.0.0.1:0", "ops.address": "127.0.0.1:0",
             "tls.certificate": pki.certificatePath, "tls.key": pki.keyPath, "tls.ca": pki.caPath,

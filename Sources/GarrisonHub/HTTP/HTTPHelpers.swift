@@ -15,6 +15,12 @@ func answering<Context: RequestContext>(_ context: Context, _ body: () async thr
                 .unprocessableContent, code: "refused_by_database",
                 detail: "the database refused a value of this request (SQLSTATE \(error.serverInfo?[.sqlState] ?? "-"))")
         }
+        if HubStore.isDeadline(error) {
+            context.logger.warning("a database call ran past its deadline", metadata: [
+                "sqlstate": "\(error.serverInfo?[.sqlState] ?? "")", "message": "\(error.serverInfo?[.message] ?? "")",
+            ])
+            return .databaseTimeout
+        }
         context.logger.error("database failure", metadata: ["error": "\(String(reflecting: error))"])
         return .unavailable
     }, body)

@@ -14,6 +14,9 @@ import PostgresNIO
 /// - `database.host` (a host name, or a socket directory starting with `/`), `database.port` (5432),
 ///   `database.name` (`garrison`), `database.user` (`garrison_app`), `database.password`,
 ///   `database.pool_size` (20), `database.tls` (`disable`, `prefer`, `require`; default `disable`).
+/// - `database.query_timeout_seconds` (30; 0 for none): the deadline of each statement, lock wait and idle moment
+///   in a transaction (a request past it answers 503 and the transaction is rolled back);
+///   `database.connect_timeout_seconds` (10).
 /// - `database.migrate` (false): apply migrations at start-up as `migration.user` (`garrison_owner`) with
 ///   `migration.password`; otherwise run `garrison hub migrate` once per upgrade.
 /// - `limits.max_body_bytes` (16 MiB), `limits.max_batch` (5,000 changes), `limits.max_pull` (5,000 entries),
@@ -107,6 +110,7 @@ public struct HubConfiguration: Sendable {
         migration.user = try reader.string("migration.user", default: "garrison_owner")
         migration.password = reader.optionalString("migration.password")
         migration.poolSize = 2
+        migration.queryTimeoutSeconds = 0  // a migration takes what it takes; it runs once, by an operator
         self.migration = migration
         maxBodyBytes = try reader.int("limits.max_body_bytes", default: 16 << 20, in: 1024...(1 << 30))
         maxBatch = try reader.int("limits.max_batch", default: 5_000, in: 1...1_000_000)
@@ -164,8 +168,15 @@ public struct DatabaseSettings: Sendable {
     public var password: String?
     public var poolSize: Int
     public var tls: String
+    /// The deadline of every statement, lock wait and idle moment inside a transaction, in seconds (0: none).
+    /// Set as each connection's `statement_timeout`, `lock_timeout` and `idle_in_transaction_session_timeout`,
+    /// so that no request waits on the database without end and no stalled transaction keeps its row locks.
+    public var queryTimeoutSeconds: Int
+    /// How long opening a connection may take, in seconds.
+    public var connectTimeoutSeconds: Int
 
-    public init(host: String, port: Int = 5432, name: String, user: String, password: String? = nil, poolSize: Int = 20, tls: String = "disable") {
+    public init(host: String, port: Int = 5432, name: String, user: String, password: String? = nil, poolSize: Int = 20,
+                tls: String = "disable", queryTimeoutSeconds: Int = 30, connectTimeoutSeconds: Int = 10) {
         self.host = host
         self.port = port
         self.name = name
@@ -173,6 +184,8 @@ public struct DatabaseSettings: Sendable {
         self.password = password
         self.poolSize = poolSize
         self.tls = tls
+        self.queryTimeoutSeconds = queryTimeoutSeconds
+        self.connectTimeoutSeconds = connectTimeoutSeconds
     }
 
     init(reader: ConfigReader, prefix: String, defaultUser: String) throws(ConfigError) {
@@ -182,6 +195,8 @@ public struct DatabaseSettings: Sendable {
         user = try reader.string("\(prefix).user", default: defaultUser)
         password = reader.optionalString("\(prefix).password")
         poolSize = try reader.int("\(prefix).pool_size", default: 20, in: 1...500)
+        queryTimeoutSeconds = try reader.int("\(prefix).query_timeout_seconds", default: 30, in: 0...3_600)
+        connectTimeoutSeconds = try reader.int("\(prefix).connect_timeout_seconds", default: 10, in: 1...300)
         tls = try reader.string("\(prefix).tls", default: "disable")
         guard ["disable", "prefer", "require"].contains(tls) else {
             throw ConfigError(key: "\(prefix).tls", source: reader.raw("\(prefix).tls")!.source, problem: "expected disable, prefer or require")
@@ -203,6 +218,14 @@ public struct DatabaseSettings: Sendable {
         }
         configuration.options.maximumConnections = poolSize
         configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = .seconds(connectTimeoutSeconds)
+        if queryTimeoutSeconds > 0 {
+            let milliseconds = "\(queryTimeoutSeconds * 1_000)"
+            configuration.options.additionalStartupParameters = [
+                ("statement_timeout", milliseconds), ("lock_timeout", milliseconds),
+                ("idle_in_transaction_session_timeout", milliseconds),
+            ]
+        }
         return configuration
     }
 }

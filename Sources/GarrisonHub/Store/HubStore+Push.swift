@@ -82,6 +82,13 @@ extension HubStore {
         return state.hasPrefix("22") || state.hasPrefix("54")
     }
 
+    /// A statement, lock wait or idle transaction past `database.query_timeout_seconds`: 57014 (cancelled by
+    /// statement_timeout), 55P03 (lock_timeout), 25P03 (idle_in_transaction_session_timeout).
+    static func isDeadline(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "57014" || state == "55P03" || state == "25P03"
+    }
+
     private func pushWhole(
         _ request: PushRequest, from principal: Principal, refused: [Int64: QuarantineReason], nowMillis: Int64
     ) async throws -> PushResult {

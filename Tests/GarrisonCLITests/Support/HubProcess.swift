@@ -19,7 +19,7 @@ final class HubProcess: Sendable {
     /// hub with at most `descriptors` open files, and waits until `/readyz` answers 200 on the ops listener.
     init(descriptors: Int, extra: [String: [String: String]] = [:]) async throws {
         pki = try TestPKI()
-        let (cluster, database) = try TestCluster.freshDatabase()
+        let (cluster, database) = try await TestCluster.freshDatabase()
         tlsPort = try LoopbackPort.free()
         opsPort = try LoopbackPort.free()
         intakePort = try LoopbackPort.free()
