@@ -18,7 +18,7 @@ import threading
 import time
 
 STARTED = re.compile(r"^◇ Test (.+) started\.$")
-ENDED = re.compile(r"^[✔✘] Test (.+?) (passed|failed)")
+ENDED = re.compile(r"^[✔✘] Test (.+?)(?: with \d+ test cases?)? (passed|failed)")
 
 
 def main() -> int:
@@ -44,6 +44,12 @@ def main() -> int:
         if process.wait_or_none(seconds) is None:
             expired.set()
             diagnose(process.pid, running, lock)
+            # swift test runs the test binary in a process group of its own: kill every descendant by pid.
+            for pid in descendants(process.pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
             os.killpg(process.pid, signal.SIGKILL)
 
     def wait_or_none(timeout: float):
@@ -61,7 +67,9 @@ def main() -> int:
         sys.stdout.flush()
         text = line.rstrip("\n")
         with lock:
-            if (match := STARTED.match(text)) is not None:
+            if text.startswith("◇ Test case "):
+                pass  # a parameterized test's cases: only the test's own start and end are tracked
+            elif (match := STARTED.match(text)) is not None and match.group(1) != "run":
                 running[match.group(1)] = time.monotonic()
             elif (match := ENDED.match(text)) is not None:
                 running.pop(match.group(1), None)
@@ -79,7 +87,7 @@ def diagnose(group: int, running: dict[str, float], lock: threading.Lock) -> Non
     print(f"\nci: DEADLINE: {len(hanging)} test(s) still running:", flush=True)
     for name, started in hanging:
         print(f"ci:   {name} (for {now - started:.0f} s)", flush=True)
-    for pid in processes_in_group(group):
+    for pid in descendants(group):
         name = open(f"/proc/{pid}/comm").read().strip() if os.path.exists(f"/proc/{pid}/comm") else "?"
         if not name.startswith("garrison"):  # the test binary (garrisonPackageTests.xctest) and daemons
             continue
@@ -91,17 +99,24 @@ def diagnose(group: int, running: dict[str, float], lock: threading.Lock) -> Non
             print(f"ci: gdb could not attach: {error}", flush=True)
 
 
-def processes_in_group(group: int) -> list[int]:
-    found = []
+def descendants(root: int) -> list[int]:
+    """Every process below `root`, by parent pid (the test binary, the daemons it runs, PostgreSQL)."""
+    parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
-            if int(fields[2]) == group:  # the process group id is the 5th field, the 3rd after the name
-                found.append(int(entry))
+            parents[int(entry)] = int(fields[1])  # the parent pid is the 4th field, the 2nd after the name
         except (OSError, IndexError, ValueError):
             continue
+    found: list[int] = []
+    frontier = [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
     return found
 
 

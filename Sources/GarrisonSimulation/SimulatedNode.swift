@@ -74,6 +74,8 @@ struct SimulatedNode {
                         lagSamples[entry.change.garrison, default: []].append(nowMillis - entry.committedAtMillis)
                     }
                 }
+            case .keepUnreadable:
+                break  // the simulated hub sends only changes it encoded itself
             case .setAside(let aside):
                 setAside += queue.filter { $0.seq == aside.seq }
                 queue.removeAll { $0.seq == aside.seq }

@@ -44,7 +44,7 @@ public final class TestHub: Sendable {
             port = try await hub.boundPort(timeout: .seconds(120))
         } catch {
             task.cancel()
-            _ = await task.result
+            _ = await BoundedStop.ended(task, within: .seconds(30))
             throw error
         }
         let testHub = TestHub(pki: pki, cluster: cluster, database: name, hub: hub, port: port, task: task)
@@ -61,10 +61,10 @@ public final class TestHub: Sendable {
         self.task = task
     }
 
-    /// Stops the hub (graceful shutdown) and waits for it.
+    /// Stops the hub (graceful shutdown) and waits for it, within a deadline (see `BoundedStop`).
     public func stop() async {
         await hub.shutdown()
-        _ = await task.result
+        await BoundedStop.await(task, "the test hub on port \(port)")
     }
 
     /// Runs `body` against a new hub and stops the hub afterwards, whatever happens.

@@ -7,16 +7,18 @@ extension PullPage {
         func refuse(_ message: String) -> ValidationError {
             ValidationError(code: "malformed_answer", message: "the hub's pull answer \(message)")
         }
-        guard entries.count <= max(limit, 0) else { throw refuse("has \(entries.count) entries; \(limit) were asked") }
+        guard positions.count <= max(limit, 0) else { throw refuse("has \(positions.count) entries; \(limit) were asked") }
         var previous = cursor
-        for entry in entries {
-            guard entry.position > previous, entry.position <= PushRequest.maxSeq else {
-                throw refuse("has position \(entry.position) after \(previous)")
+        for position in positions {
+            guard position > previous, position <= PushRequest.maxSeq else {
+                throw refuse("has position \(position) after \(previous)")
             }
+            previous = position
+        }
+        for entry in entries {
             guard (0...ChangeValidator.latestMillis).contains(entry.committedAtMillis) else {
                 throw refuse("has a commit time \(entry.committedAtMillis) outside 1970…2100")
             }
-            previous = entry.position
         }
         guard nextCursor == previous else { throw refuse("names next cursor \(nextCursor), not \(previous)") }
         guard (0...PushRequest.maxSeq).contains(head) else { throw refuse("names feed head \(head)") }

@@ -254,6 +254,7 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             ? "hub feed ends at \(page.head) but this node had applied through \(checkpoint.cursor)" : nil
         var effects: [SyncEffect] = []
         if let resync = checkHub(page.hub, regression: regression, effects: &effects) { return resync }
+        if !page.unreadable.isEmpty { effects.append(.keepUnreadable(page.unreadable)) }
         if page.nextCursor > checkpoint.cursor || !page.entries.isEmpty {
             effects.append(.applyPage(entries: page.entries, cursor: max(page.nextCursor, checkpoint.cursor)))
             checkpoint.cursor = max(page.nextCursor, checkpoint.cursor)

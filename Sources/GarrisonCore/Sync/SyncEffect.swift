@@ -7,6 +7,9 @@ public enum SyncEffect: Hashable, Sendable {
     case recordRejections([Rejection])
     /// Apply the entries with the shared merge and store `cursor` in the same transaction.
     case applyPage(entries: [FeedEntry], cursor: Int64)
+    /// Keep pulled entries whose change could not be read, with why, for the operator (the cursor moves past
+    /// them with the page they came in).
+    case keepUnreadable([UnreadableFeedEntry])
     /// Remember the hub's identity.
     case adoptHub(HubIdentity)
     /// The hub is not the one synced with, or has lost acknowledged data (restored from an older backup):

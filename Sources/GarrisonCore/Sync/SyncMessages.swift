@@ -83,6 +83,11 @@ public struct FeedEntry: Hashable, Codable, Sendable {
 /// A page of the feed (`GET /v1/sync/pull`).
 public struct PullPage: Hashable, Codable, Sendable {
     public let entries: [FeedEntry]
+    /// Entries whose change could not be read (decoded each on its own, like a push's: one unreadable change
+    /// never stalls the feed). Never encoded: a hub sends only what it can read itself.
+    public let unreadable: [UnreadableFeedEntry]
+    /// Every position of the page in the order received, readable or not (for `validate`).
+    let positions: [Int64]
     /// The cursor to ask from next (the last position in `entries`, or the request's cursor if empty).
     public let nextCursor: Int64
     /// Whether the page reached the feed's head.
@@ -93,6 +98,8 @@ public struct PullPage: Hashable, Codable, Sendable {
 
     public init(entries: [FeedEntry], nextCursor: Int64, caughtUp: Bool, head: Int64, hub: HubIdentity) {
         self.entries = entries
+        self.unreadable = []
+        self.positions = entries.map(\.position)
         self.nextCursor = nextCursor
         self.caughtUp = caughtUp
         self.head = head
@@ -104,6 +111,61 @@ public struct PullPage: Hashable, Codable, Sendable {
         case nextCursor = "next_cursor"
         case caughtUp = "caught_up"
         case head, hub
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var list = try container.nestedUnkeyedContainer(forKey: .entries)
+        var entries: [FeedEntry] = []
+        var unreadable: [UnreadableFeedEntry] = []
+        var positions: [Int64] = []
+        while !list.isAtEnd {
+            let slot = try list.decode(FeedSlot.self)
+            positions.append(slot.position)
+            switch slot.entry {
+            case .success(let entry): entries.append(entry)
+            case .failure(let failure): unreadable.append(failure)
+            }
+        }
+        self.entries = entries
+        self.unreadable = unreadable
+        self.positions = positions
+        nextCursor = try container.decode(Int64.self, forKey: .nextCursor)
+        caughtUp = try container.decode(Bool.self, forKey: .caughtUp)
+        head = try container.decode(Int64.self, forKey: .head)
+        hub = try container.decode(HubIdentity.self, forKey: .hub)
+    }
+}
+
+/// A pulled feed entry whose change could not be read: its position (the cursor moves past it) and why.
+public struct UnreadableFeedEntry: Error, Hashable, Sendable {
+    public let position: Int64
+    /// The report it named, if that much was readable and in form.
+    public let reportID: String?
+    public let reason: String
+}
+
+/// One entry of a pull page as received: the position must be readable (else the page is malformed), the change
+/// may not be.
+private struct FeedSlot: Decodable {
+    let position: Int64
+    let entry: Result<FeedEntry, UnreadableFeedEntry>
+
+    private enum CodingKeys: String, CodingKey { case position, change }
+    private enum ChangeKeys: String, CodingKey { case reportID = "report_id" }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        position = try container.decode(Int64.self, forKey: .position)
+        do {
+            entry = .success(try FeedEntry(from: decoder))
+        } catch {
+            let keys = try? container.nestedContainer(keyedBy: ChangeKeys.self, forKey: .change)
+            let reportID = (try? keys?.decodeIfPresent(String.self, forKey: .reportID)) ?? nil
+            entry = .failure(UnreadableFeedEntry(
+                position: position, reportID: reportID.flatMap { WireID.isUUIDv7($0) ? $0 : nil },
+                reason: DecodingFailure.describe(error)))
+        }
     }
 }
 

@@ -34,7 +34,13 @@ public struct Hub: Sendable {
 
     /// The running service group, for `shutdown()`.
     final class GroupBox: Sendable {
-        let value = Mutex<ServiceGroup?>(nil)
+        private let state = Mutex<(group: ServiceGroup?, stopRequested: Bool)>((nil, false))
+
+        /// Keeps the group; true when a shutdown was asked before it existed (the caller then triggers it).
+        func set(_ group: ServiceGroup) -> Bool { state.withLock { $0.group = group; return $0.stopRequested } }
+
+        /// The group to stop, or nil when there is none yet (the request is kept for `set`).
+        func requestStop() -> ServiceGroup? { state.withLock { $0.stopRequested = true; return $0.group } }
     }
 
     /// Bound ports, learned once each listener runs (a configured port 0 picks a free one).
@@ -144,7 +150,9 @@ public struct Hub: Sendable {
         // end within TimeoutStopSec, never for a hub or node running inside another process (tests, the demo).
         if !gracefulShutdownSignals.isEmpty { groupConfiguration.maximumCancellationDuration = .seconds(5) }
         let serviceGroup = ServiceGroup(configuration: groupConfiguration)
-        group.value.withLock { $0 = serviceGroup }
+        // A shutdown asked while the hub was still being built is not lost (ServiceGroup keeps a trigger that
+        // comes before its run()).
+        if group.set(serviceGroup) { await serviceGroup.triggerGracefulShutdown() }
         // Whatever ends the group, no long-poll may stay parked.
         defer { signals.close() }
         try await serviceGroup.run()
@@ -218,8 +226,7 @@ public struct Hub: Sendable {
 
     /// Starts a graceful shutdown, as SIGTERM does: stop accepting, finish in-flight requests, close the pool.
     public func shutdown() async {
-        let serviceGroup = group.value.withLock { $0 }
-        await serviceGroup?.triggerGracefulShutdown()
+        await group.requestStop()?.triggerGracefulShutdown()
     }
 
     /// Applies pending migrations as the owner role (`migration.user`), then returns.

@@ -29,7 +29,8 @@ public final class Node: Sendable {
     private let port = PortBox()
     /// The local API's connection figures.
     let apiStats = ListenerStats(name: "api")
-    private let group = Mutex<ServiceGroup?>(nil)
+    /// The running service group, and whether a shutdown was asked before it existed.
+    private let group = Mutex<(group: ServiceGroup?, stopRequested: Bool)>((nil, false))
 
     init(configuration: NodeConfiguration, logger: Logger, clock: @escaping @Sendable () -> Int64) throws {
         self.configuration = configuration
@@ -109,7 +110,8 @@ public final class Node: Sendable {
         // end within TimeoutStopSec, never for a hub or node running inside another process (tests, the demo).
         if !gracefulShutdownSignals.isEmpty { groupConfiguration.maximumCancellationDuration = .seconds(5) }
         let serviceGroup = ServiceGroup(configuration: groupConfiguration)
-        group.withLock { $0 = serviceGroup }
+        // A shutdown asked while the node was still being built is not lost.
+        if group.withLock({ $0.group = serviceGroup; return $0.stopRequested }) { await serviceGroup.triggerGracefulShutdown() }
         logger.info("node starting", metadata: [
             "role": "\(configuration.role.rawValue)", "garrison": "\(configuration.garrison?.rawValue ?? "-")", "site": "\(store.principal.site)", "store": "\(configuration.storePath)",
             "api": "\(configuration.apiHost):\(configuration.apiPort)", "hub": "\(configuration.syncEnabled ? configuration.hubURL : "off")",
@@ -125,7 +127,7 @@ public final class Node: Sendable {
 
     /// Starts a graceful shutdown, as SIGTERM does.
     public func shutdown() async {
-        await group.withLock { $0 }?.triggerGracefulShutdown()
+        await group.withLock { $0.stopRequested = true; return $0.group }?.triggerGracefulShutdown()
     }
 
     /// The local API's port, waiting up to `timeout` for it to start (a configured port 0 picks a free one).

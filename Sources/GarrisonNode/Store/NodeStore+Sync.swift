@@ -58,6 +58,8 @@ extension NodeStore {
                     try db.execute(sql: "DELETE FROM outbox WHERE seq <= ?", arguments: [through])
                 case .applyPage(let entries, _):
                     try apply(entries, feed: feed, nowMillis: nowMillis, report: &report, db)
+                case .keepUnreadable(let unreadable):
+                    for entry in unreadable { try keepUnreadable(entry, feed: feed, nowMillis: nowMillis, db) }
                 case .setAside(let aside):
                     try Self.setAside(aside, actor: "sync worker", nowMillis: nowMillis, db)
                 case .adoptHub:
@@ -142,6 +144,20 @@ extension NodeStore {
             arguments: [
                 feed?.rawValue ?? principal.garrison?.rawValue ?? "", entry.position, String(entry.change.reportID.prefix(64)),
                 reason.code, reason.description, encoded, nowMillis,
+            ])
+    }
+
+    /// Keeps a pulled entry whose change could not be read, with the reason (`refused_pull`, code
+    /// `malformed_change`); the cursor moves on past it with its page.
+    private func keepUnreadable(_ entry: UnreadableFeedEntry, feed: GarrisonCode?, nowMillis: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO refused_pull (feed, position, report_id, code, message, change, refused_at)
+                VALUES (?, ?, ?, 'malformed_change', ?, '', ?)
+                """,
+            arguments: [
+                feed?.rawValue ?? principal.garrison?.rawValue ?? "", entry.position, entry.reportID ?? "",
+                String(entry.reason.prefix(1_000)), nowMillis,
             ])
     }
 

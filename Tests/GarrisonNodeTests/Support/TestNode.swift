@@ -61,10 +61,10 @@ final class TestNode: Sendable {
 
     var store: NodeStore { node.store }
 
-    /// Graceful shutdown, waited for.
+    /// Graceful shutdown, waited for within a deadline (see `BoundedStop`).
     func stop() async {
         await node.shutdown()
-        _ = await task.result
+        await BoundedStop.await(task, "the test node \(storePath)")
     }
 
     /// Waits until `condition` holds, polling; fails with `what` after `timeout`.
