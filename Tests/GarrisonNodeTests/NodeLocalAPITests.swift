@@ -20,6 +20,26 @@ struct NodeLocalAPITests {
         #expect(try node.store.synchronousLevel() == 2)
     }
 
+    @Test("with validation.counties a unit's report must lie inside its county; without, the register alone is checked")
+    func boundaries() async throws {
+        let node = try await TestNode.start(
+            pki: TestPKI(), hubURL: "https://127.0.0.1:9",
+            extra: ["sync.enabled": "false", "validation.counties": try ReferenceData.counties()])
+        func create(_ lat: Double, _ lon: Double) async throws -> LocalAPIClient.Answer {
+            try await node.api.send(.POST, "/v1/reports", token: node.coordinator, json: [
+                "county": "2061", "category": 7, "description": "Zniszczona wiata przystanku", "pillar": "direct_contact",
+                "location": ["lat": lat, "lon": lon],
+            ])
+        }
+        #expect(try await create(53.1325, 23.1688).status == 201, "Białystok, inside county 2061")
+        let suwalki = try await create(54.1115, 22.9308)
+        #expect(suwalki.status == 422 && suwalki.code == "location_outside_county", "\(suwalki.status) \(suwalki.code ?? "")")
+        let grodno = try await create(53.6884, 23.8258)
+        #expect(grodno.status == 422 && ["location_outside_county", "outside_poland"].contains(grodno.code ?? ""))
+        #expect(try node.store.figures().queueDepth == 1, "only the report inside its county was queued")
+        await node.stop()
+    }
+
     @Test("tokens: none, unknown and revoked are refused with 401 problem+json")
     func tokens() async throws {
         let node = try await Self.offlineNode()

@@ -58,6 +58,13 @@ public struct ChangeValidator: Sendable {
             maxClockSkewMillis: maxClockSkewMillis, reservedSites: reservedSites)
     }
 
+    /// The same validator checking every report's point against these county boundaries.
+    public func with(boundaries: CountyRouter?) -> ChangeValidator {
+        ChangeValidator(
+            registry: registry, catalogues: Array(catalogues.values), counties: counties, boundaries: boundaries,
+            maxClockSkewMillis: maxClockSkewMillis, reservedSites: reservedSites)
+    }
+
     /// Throws the first problem found in a write: its shape, its provenance when `sender` (the certificate's
     /// principal) is given, and its semantics given the receiver's current state of the report. `nowMillis` is
     /// the receiver's clock; without it only the absolute bounds apply.

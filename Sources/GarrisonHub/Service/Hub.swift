@@ -56,7 +56,12 @@ public struct Hub: Sendable {
         let validator = ChangeValidator(
             maxClockSkewMillis: Int64(configuration.maxClockSkew.components.seconds) * 1000,
             reservedSites: [hubSite, HubStore.intake.site])
-        self.store = HubStore(client: client, applier: BatchApplier(validator: validator, hubSite: hubSite), logger: logger)
+        // A whole call (the wait for a pooled connection and every statement of its transaction) ends 10 s after
+        // the statements' own deadline, or after 5 minutes when that is off.
+        let queryTimeout = configuration.database.queryTimeoutSeconds
+        self.store = HubStore(
+            client: client, applier: BatchApplier(validator: validator, hubSite: hubSite), logger: logger,
+            callDeadline: .seconds(queryTimeout > 0 ? queryTimeout + 10 : 300))
         self.metrics = HubMetrics()
         self.gatekeeper = Gatekeeper(metrics: metrics)
         self.signals = FeedSignals()

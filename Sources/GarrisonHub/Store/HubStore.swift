@@ -31,8 +31,14 @@ public final class HubStore: Sendable {
     /// The hub's own clock, for the writes it makes itself (an administrator's override).
     let clock: Mutex<HybridClock>
 
-    public init(client: PostgresClient, applier: BatchApplier = BatchApplier(), logger: Logger) {
+    /// The longest one database call may take, waiting for a pooled connection included (the statements' own
+    /// deadline is the connections' `statement_timeout`; this bounds the wait for a connection, and a pool that
+    /// has stopped).
+    let callDeadline: Duration
+
+    public init(client: PostgresClient, applier: BatchApplier = BatchApplier(), logger: Logger, callDeadline: Duration = .seconds(40)) {
         self.client = client
+        self.callDeadline = callDeadline
         self.currentApplier = Mutex(applier)
         self.logger = logger
         self.clock = Mutex(HybridClock(site: applier.hubSite, maxForwardDriftMillis: applier.validator.maxClockSkewMillis))
@@ -51,30 +57,28 @@ public final class HubStore: Sendable {
     /// Makes the planner check every report's point against these county boundaries.
     func adopt(boundaries: CountyRouter) {
         currentApplier.withLock { applier in
-            let validator = applier.validator
-            applier = BatchApplier(
-                validator: ChangeValidator(
-                    registry: validator.registry, catalogues: Array(validator.catalogues.values), counties: validator.counties,
-                    boundaries: boundaries, maxClockSkewMillis: validator.maxClockSkewMillis, reservedSites: validator.reservedSites),
-                hubSite: applier.hubSite)
+            applier = BatchApplier(validator: applier.validator.with(boundaries: boundaries), hubSite: applier.hubSite)
         }
     }
 
     /// Runs `body` in one transaction as `tenant`, with `synchronous_commit = on` so that a commit is durable
     /// before anything is acknowledged (DESIGN §5). Retries a deadlock or serialisation failure a few times.
     func transaction<Result: Sendable>(
-        as tenant: Tenant, _ body: @Sendable (PostgresConnection) async throws -> Result
+        as tenant: Tenant, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         var attempt = 0
         while true {
             attempt += 1
             do {
                 do {
-                    return try await client.withTransaction(logger: logger) { connection in
-                        try await connection.query(
-                            "SELECT set_config('garrison.tenant', \(tenant.setting), true), set_config('synchronous_commit', 'on', true)",
-                            logger: logger)
-                        return try await body(connection)
+                    let (client, logger) = (self.client, self.logger)
+                    return try await Self.within(callDeadline) {
+                        try await client.withTransaction(logger: logger) { connection in
+                            try await connection.query(
+                                "SELECT set_config('garrison.tenant', \(tenant.setting), true), set_config('synchronous_commit', 'on', true)",
+                                logger: logger)
+                            return try await body(connection)
+                        }
                     }
                 } catch let error as PostgresTransactionError {
                     // Callers care about what failed, not that it failed inside a transaction.
@@ -84,6 +88,22 @@ public final class HubStore: Sendable {
                 logger.debug("transaction retried", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
                 try await Task.sleep(for: .milliseconds(5 * attempt))
             }
+        }
+    }
+
+    /// Runs `call`, cancelled at `deadline` (then `DatabaseDeadline` is thrown): waiting for a connection from the
+    /// pool has no deadline of its own, and a request must never wait without end, nor keep the hub from stopping.
+    static func within<Result: Sendable>(
+        _ deadline: Duration, _ call: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result.self) { group in
+            group.addTask { try await call() }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                throw DatabaseDeadline(deadline: deadline)
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
         }
     }
 
@@ -101,12 +121,13 @@ public final class HubStore: Sendable {
     /// Reads the identity again (at start-up and when the database connection is re-established).
     @discardableResult
     public func refreshIdentity() async throws -> HubIdentity {
-        let rows = try await client.query(
+        let (client, logger) = (self.client, self.logger)
+        let rows = try await Self.within(callDeadline) { try await client.query(
             """
             SELECT (SELECT instance_id::text FROM hub_instance LIMIT 1),
                    (SELECT system_identifier::text FROM pg_control_system()),
                    (SELECT timeline_id FROM pg_control_checkpoint())
-            """, logger: logger)
+            """, logger: logger) }
         var identity = HubIdentity(systemID: "unknown", timeline: 0)
         for try await (instance, system, timeline) in rows.decode((String?, String?, Int32?).self) {
             identity = HubIdentity(systemID: "\(system ?? "0")-\(instance ?? "none")", timeline: Int(timeline ?? 0))
@@ -118,13 +139,22 @@ public final class HubStore: Sendable {
     /// The highest migration applied, for `/readyz`.
     public func schemaVersion() async throws -> Int {
         do {
-            let rows = try await client.query("SELECT COALESCE(max(version), 0) FROM schema_migrations", logger: logger)
+            let (client, logger) = (self.client, self.logger)
+            let rows = try await Self.within(callDeadline) {
+                try await client.query("SELECT COALESCE(max(version), 0) FROM schema_migrations", logger: logger)
+            }
             for try await version in rows.decode(Int.self) { return version }
             return 0
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
             return 0  // no schema_migrations table: nothing was ever migrated
         }
     }
+}
+
+/// A database call outlasted the store's call deadline and was cancelled (answered 503 `database_timeout`).
+public struct DatabaseDeadline: Error, CustomStringConvertible, Sendable {
+    public let deadline: Duration
+    public var description: String { "the database call did not end within \(deadline) and was cancelled" }
 }
 
 /// A store failure that is not a database error: configuration, or a state the caller must be told about.

@@ -56,6 +56,13 @@ public final class Node: Sendable {
                     + "\(identity.garrison?.rawValue ?? "-") (\(identity))")
         }
         store = try NodeStore(path: configuration.storePath, principal: principal, duplicateRule: configuration.duplicateRule)
+        if let path = configuration.validationCountiesPath {
+            do {
+                store.adopt(boundaries: try CountyRouter.load(geoJSONAt: path))
+            } catch {
+                throw NodeStoreError("validation.counties: \(error)")
+            }
+        }
         desk = UnitDesk(store: store, clock: clock)
         nationalDesk = NationalDesk(store: store, clock: clock)
         if configuration.syncEnabled {

@@ -32,6 +32,8 @@ import GarrisonHTTP
 /// - `sync.reference_refresh_seconds` (60): how often the category catalogue versions (and, at the national node,
 ///   the garrisons' rollout phases) are read from the hub.
 /// - `sync.enabled` (true): false keeps the node working offline only (units' writes queue up).
+/// - `validation.counties`: the counties' GeoJSON (`powiaty.geojson`); with it a unit's report must lie inside
+///   its county (422 `location_outside_county`), as the hub checks with its own `validation.counties`.
 public struct NodeConfiguration: Sendable {
     /// `.node` or `.national`.
     public var role: Principal.Role
@@ -42,6 +44,9 @@ public struct NodeConfiguration: Sendable {
     /// The national node's cross-border duplicate rule; nil when off (and on a garrison's node).
     public var duplicateRule: DuplicateRule?
     public var storePath: String
+    /// The counties' GeoJSON every local write's point is checked against (`validation.counties`); nil: only the
+    /// register and Poland's bounding box are checked.
+    public var validationCountiesPath: String?
     public var hubURL: String
     public var verifyHostname: Bool
     /// Where to connect instead of resolving `hubURL`'s host (the certificate is still checked against that host).
@@ -97,6 +102,7 @@ public struct NodeConfiguration: Sendable {
             throw reader.invalid("node.role", "is node or national, not \"\(other)\"")
         }
         storePath = try reader.path("store.path", default: "/var/lib/garrison/node.sqlite")
+        validationCountiesPath = reader.optionalString("validation.counties") == nil ? nil : try reader.path("validation.counties")
         hubURL = try reader.string("hub.url")
         guard hubURL.hasPrefix("https://") else {
             throw reader.invalid(

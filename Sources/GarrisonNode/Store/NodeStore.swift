@@ -57,6 +57,11 @@ public final class NodeStore: Sendable {
     /// The rules local changes are checked with (the hub's own).
     var validator: ChangeValidator { currentValidator.withLock { $0 } }
 
+    /// Makes every local write's point be checked against these county boundaries (`validation.counties`).
+    public func adopt(boundaries: CountyRouter) {
+        currentValidator.withLock { $0 = $0.with(boundaries: boundaries) }
+    }
+
     /// The newest category catalogue this node knows: new reports are made under it.
     public var latestCatalogue: CategoryCatalogue {
         currentValidator.withLock { $0.catalogues.values.max { $0.version < $1.version } } ?? .standard
