@@ -60,4 +60,15 @@ struct PullPageDecodingTests {
         #expect(!String(decoding: json, as: UTF8.self).contains("unreadable"))
         #expect(try JSONDecoder().decode(PullPage.self, from: json) == original)
     }
+
+    /// Found by the libFuzzer target in CI: an acknowledgement through 0 that rejects a change made the check build
+    /// the range 1...0, which traps. Now it is a malformed answer like any other.
+    @Test("a push answer acknowledging through 0 yet rejecting a change is refused, never a trap")
+    func ackThroughZeroWithRejections() throws {
+        let body = Data(#"{"acked_through":0,"rejections":[{"seq":4,"reason":{"code":"invalid_text","message":"x"}}],"hub":{"system_id":"7-abc","timeline":1}}"#.utf8)
+        let ack = try JSONDecoder().decode(PushAck.self, from: body)
+        #expect(throws: ValidationError.self) { try ack.validate() }
+        let negative = try JSONDecoder().decode(PushAck.self, from: Data(#"{"acked_through":-5,"rejections":[],"hub":{"system_id":"7-abc","timeline":1}}"#.utf8))
+        #expect(throws: ValidationError.self) { try negative.validate() }
+    }
 }

@@ -52,7 +52,8 @@ extension PushAck {
         }
         guard (0...PushRequest.maxSeq).contains(ackedThrough) else { throw refuse("acknowledges through \(ackedThrough)") }
         for rejection in rejections {
-            guard (1...ackedThrough).contains(rejection.seq) else { throw refuse("rejects \(rejection.seq), not acknowledged") }
+            // Compared, never made a range of: an answer acknowledging through 0 would make 1...0, which traps.
+            guard rejection.seq >= 1, rejection.seq <= ackedThrough else { throw refuse("rejects \(rejection.seq), not acknowledged") }
             guard rejection.reason.code.utf8.count <= 64, rejection.reason.message.utf8.count <= 4_096 else {
                 throw refuse("gives a rejection reason longer than allowed")
             }
