@@ -37,7 +37,7 @@ struct DemoRollout: Sendable {
             do {
                 try await promote(garrison, reason: "pilot synced, queue drained")
                 return
-            } catch let refusal as HubClientError where refusal.code == "gate_failed" && ContinuousClock.now < deadline {
+            } catch let refusal as HubClientError where refusal.code == .gateFailed && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(250))
             }
         }

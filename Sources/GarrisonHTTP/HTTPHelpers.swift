@@ -42,9 +42,9 @@ extension Request {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
-            throw Problem.badRequest("malformed_json", Self.describe(error))
+            throw Problem.badRequest(.malformedJson, Self.describe(error))
         } catch {
-            throw Problem.badRequest("malformed_json", "the body is not valid JSON")
+            throw Problem.badRequest(.malformedJson, "the body is not valid JSON")
         }
     }
 
@@ -68,7 +68,7 @@ extension Request {
         guard let text = uri.queryParameters[name[...]] else { return fallback }
         guard let value = Int64(text), range.contains(value) else {
             throw Problem.badRequest(
-                "invalid_parameter", "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+                .invalidParameter, "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
         }
         return value
     }

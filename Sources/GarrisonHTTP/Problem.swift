@@ -1,4 +1,5 @@
 import Foundation
+import GarrisonCore
 import HTTPTypes
 import Hummingbird
 
@@ -7,12 +8,12 @@ import Hummingbird
 public struct Problem: Error, HTTPResponseError, Hashable, Sendable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     /// Stable across releases: scripts and nodes switch on it.
-    public let code: String
+    public let code: ProblemCode
     public let detail: String
     /// Sent as `Retry-After` (seconds): when a caller may try again after an outage or a limit.
     public let retryAfterSeconds: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, detail: String, retryAfterSeconds: Int? = nil) {
+    public init(_ status: HTTPResponse.Status, code: ProblemCode, detail: String, retryAfterSeconds: Int? = nil) {
         self.status = status
         self.code = code
         self.detail = detail
@@ -24,7 +25,7 @@ public struct Problem: Error, HTTPResponseError, Hashable, Sendable, CustomStrin
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: Any] = [
             "type": "https://garrison.invalid/problems/\(code)", "title": status.reasonPhrase,
-            "status": status.code, "code": code, "detail": detail,
+            "status": status.code, "code": code.rawValue, "detail": detail,
         ]
         body["instance"] = request.uri.path
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
@@ -36,15 +37,15 @@ public struct Problem: Error, HTTPResponseError, Hashable, Sendable, CustomStrin
 }
 
 extension Problem {
-    public static func badRequest(_ code: String, _ detail: String) -> Problem { Problem(.badRequest, code: code, detail: detail) }
-    public static func forbidden(_ code: String, _ detail: String) -> Problem { Problem(.forbidden, code: code, detail: detail) }
-    public static func notFound(_ code: String, _ detail: String) -> Problem { Problem(.notFound, code: code, detail: detail) }
-    public static func conflict(_ code: String, _ detail: String) -> Problem { Problem(.conflict, code: code, detail: detail) }
-    public static func tooLarge(_ detail: String) -> Problem { Problem(.contentTooLarge, code: "too_large", detail: detail) }
+    public static func badRequest(_ code: ProblemCode, _ detail: String) -> Problem { Problem(.badRequest, code: code, detail: detail) }
+    public static func forbidden(_ code: ProblemCode, _ detail: String) -> Problem { Problem(.forbidden, code: code, detail: detail) }
+    public static func notFound(_ code: ProblemCode, _ detail: String) -> Problem { Problem(.notFound, code: code, detail: detail) }
+    public static func conflict(_ code: ProblemCode, _ detail: String) -> Problem { Problem(.conflict, code: code, detail: detail) }
+    public static func tooLarge(_ detail: String) -> Problem { Problem(.contentTooLarge, code: .tooLarge, detail: detail) }
     public static let unavailable = Problem(
-        .serviceUnavailable, code: "unavailable", detail: "the database is unreachable; retry later", retryAfterSeconds: 5)
+        .serviceUnavailable, code: .unavailable, detail: "the database is unreachable; retry later", retryAfterSeconds: 5)
     /// The database did not answer within `database.query_timeout_seconds`: the transaction was rolled back.
     public static let databaseTimeout = Problem(
-        .serviceUnavailable, code: "database_timeout",
+        .serviceUnavailable, code: .databaseTimeout,
         detail: "the database did not answer within its deadline; nothing was changed; retry later", retryAfterSeconds: 2)
 }

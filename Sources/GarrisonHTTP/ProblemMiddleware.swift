@@ -1,8 +1,26 @@
+import GarrisonCore
 import Hummingbird
+import Logging
 
-/// Makes every error answer problem+json, including the router's own (unknown path, wrong method).
+/// The one place where a listener's failures become answers: every error, the router's own (unknown path, wrong
+/// method, a path parameter that does not parse) included, answers `application/problem+json`.
+///
+/// `Problem`s go out as they are; what `translate` knows (a database outage into 503, say) as it says; anything
+/// else is logged and answered 500 with nothing internal in it. Handlers throw and never wrap themselves.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    /// Maps a failure this daemon understands to its problem, or nil for the generic 500.
+    public typealias Translation = @Sendable (any Error, Logger) -> Problem?
+
+    private let service: String
+    private let translate: Translation
+
+    /// - Parameters:
+    ///   - service: names the daemon in a 500's detail ("the hub failed to answer; see its log").
+    ///   - translate: the daemon's own mapping, tried before the generic 500.
+    public init(service: String, translate: @escaping Translation = { _, _ in nil }) {
+        self.service = service
+        self.translate = translate
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -11,44 +29,26 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw problem
         } catch let error as HTTPError {
             throw Problem(error, request: request)
-        }
-    }
-}
-
-extension Problem {
-    /// Runs a handler and turns every failure into problem+json: `Problem`s as they are, what `translate` knows
-    /// (a database outage into 503, say) as it says, anything else into a logged 500 that tells the caller
-    /// nothing internal.
-    public static func answering<Context: RequestContext>(
-        _ context: Context, service: String, translate: (any Error) -> Problem? = { _ in nil },
-        _ body: () async throws -> Response
-    ) async throws -> Response {
-        do {
-            return try await body()
-        } catch let problem as Problem {
-            throw problem
-        } catch let error as HTTPError {
-            // The router's own refusals (a path parameter that does not parse) are the caller's, not internal.
-            throw Problem(error, request: nil)
         } catch {
-            if let problem = translate(error) { throw problem }
+            if let problem = translate(error, context.logger) { throw problem }
             context.logger.error("internal failure", metadata: ["error": "\(String(reflecting: error))"])
-            throw Problem(.internalServerError, code: "internal_error", detail: "the \(service) failed to answer; see its log")
+            throw Problem(.internalServerError, code: .internalError, detail: "the \(service) failed to answer; see its log")
         }
     }
 }
 
 extension Problem {
     /// The problem for one of Hummingbird's own errors, with a stable code by status.
-    init(_ error: HTTPError, request: Request?) {
-        let code = switch error.status {
-        case .notFound: "not_found"
-        case .methodNotAllowed: "method_not_allowed"
-        case .contentTooLarge: "too_large"
-        case .badRequest: "bad_request"
-        default: "http_\(error.status.code)"
+    init(_ error: HTTPError, request: Request) {
+        let code: ProblemCode = switch error.status {
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .contentTooLarge: .tooLarge
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        default: .http(error.status.code)
         }
-        let fallback = request.map { "\($0.method) \($0.uri.path): \(error.status.reasonPhrase)" } ?? error.status.reasonPhrase
-        self.init(error.status, code: code, detail: error.body ?? fallback)
+        self.init(error.status, code: code, detail: error.body ?? "\(request.method) \(request.uri.path): \(error.status.reasonPhrase)")
     }
 }

@@ -86,7 +86,7 @@ public final class HubClient: Sendable {
         if let setAside {
             path += "&set_aside=\(setAside.count)"
             // Only a plain problem code goes (the hub refuses anything else): it needs no escaping.
-            if let code = setAside.code, code.range(of: #"^[a-z0-9_]{1,64}$"#, options: .regularExpression) != nil {
+            if let code = setAside.code.flatMap(ProblemCode.init(validating:)) {
                 path += "&set_aside_code=\(code)"
             }
         }
@@ -188,10 +188,10 @@ public struct HubResponse: Sendable {
 /// A non-2xx answer from the hub, with its problem code and detail.
 public struct HubClientError: Error, CustomStringConvertible, Sendable {
     public let status: Int
-    public let code: String
+    public let code: ProblemCode
     public let detail: String
 
-    init(status: Int, code: String, detail: String) {
+    init(status: Int, code: ProblemCode, detail: String) {
         self.status = status
         self.code = code
         self.detail = detail
@@ -200,7 +200,7 @@ public struct HubClientError: Error, CustomStringConvertible, Sendable {
     init(_ response: HubResponse) {
         let problem = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
         self.status = response.status
-        self.code = problem?["code"] as? String ?? "http_\(response.status)"
+        self.code = (problem?["code"] as? String).flatMap(ProblemCode.init(validating:)) ?? .http(response.status)
         self.detail = problem?["detail"] as? String ?? String(decoding: response.body.prefix(500), as: UTF8.self)
     }
 
@@ -214,7 +214,7 @@ public struct HubClientError: Error, CustomStringConvertible, Sendable {
         case 413: .tooLarge
         case 401, 403: .refused("\(code): \(detail)")
         // About this node, not its batch (its id is registered to another garrison): no batch will ever pass.
-        case 409 where code == "node_id_taken": .refused("\(code): \(detail)")
+        case 409 where code == .nodeIdTaken: .refused("\(code): \(detail)")
         case 400, 409, 422: .rejected(status: status, code: code, detail: detail)
         case 500...599: .hubError(status: status, code: code, detail: detail)
         default: .transient("\(status) \(code): \(detail)")

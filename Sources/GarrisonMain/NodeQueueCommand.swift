@@ -79,7 +79,7 @@ struct NodeQueueCommand: ParsableCommand {
             ]
             if let aside = item.setAside {
                 object["set_aside_at"] = aside.setAsideAtMillis
-                object["reason"] = ["code": aside.code, "detail": aside.detail, "status": aside.status, "attempts": aside.attempts]
+                object["reason"] = ["code": aside.code.rawValue, "detail": aside.detail, "status": aside.status, "attempts": aside.attempts]
             }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))

@@ -38,10 +38,10 @@ public struct CertificateAuthority: Sendable {
             self.certificate = try Certificate(pemEncoded: certificatePEM)
             self.key = try P256.Signing.PrivateKey(pemRepresentation: keyPEM)
         } catch {
-            throw PKIError(code: "unreadable_pem", message: "the CA certificate or key is not valid PEM: \(error)")
+            throw PKIError(code: .unreadablePem, message: "the CA certificate or key is not valid PEM: \(error)")
         }
         guard certificate.publicKey == Certificate.PublicKey(key.publicKey) else {
-            throw PKIError(code: "key_mismatch", message: "the CA key does not belong to the CA certificate")
+            throw PKIError(code: .keyMismatch, message: "the CA key does not belong to the CA certificate")
         }
     }
 
@@ -100,7 +100,7 @@ public struct CertificateAuthority: Sendable {
     private static func addressBytes(_ address: String) throws(PKIError) -> [UInt8] {
         let parts = address.split(separator: ".").compactMap { UInt8($0) }
         guard parts.count == 4 else {
-            throw PKIError(code: "invalid_address", message: "\"\(address)\" is not an IPv4 address")
+            throw PKIError(code: .invalidAddress, message: "\"\(address)\" is not an IPv4 address")
         }
         return parts
     }

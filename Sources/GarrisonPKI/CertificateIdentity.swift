@@ -31,12 +31,12 @@ public struct CertificateIdentity: Hashable, Sendable, CustomStringConvertible {
     /// 1–64 characters of letters, digits, `-`, `_` and `.`.
     public init(role: Role, garrison: GarrisonCode? = nil, nodeID: String) throws(PKIError) {
         guard (role == .node) == (garrison != nil) else {
-            throw PKIError(code: "invalid_identity", message: "a \(role.rawValue) certificate "
+            throw PKIError(code: .invalidIdentity, message: "a \(role.rawValue) certificate "
                 + (role == .node ? "needs a garrison" : "names no garrison"))
         }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
         guard (1...64).contains(nodeID.count), nodeID.allSatisfy(allowed.contains) else {
-            throw PKIError(code: "invalid_identity", message: "node id \"\(nodeID)\" must be 1–64 of [A-Za-z0-9-_.]")
+            throw PKIError(code: .invalidIdentity, message: "node id \"\(nodeID)\" must be 1–64 of [A-Za-z0-9-_.]")
         }
         self.role = role
         self.garrison = garrison
@@ -51,11 +51,11 @@ public struct CertificateIdentity: Hashable, Sendable, CustomStringConvertible {
     /// Parses the URI form.
     public init(uri: String) throws(PKIError) {
         guard uri.hasPrefix(Self.uriPrefix) else {
-            throw PKIError(code: "no_identity", message: "\"\(uri)\" is not a garrison identity")
+            throw PKIError(code: .noIdentity, message: "\"\(uri)\" is not a garrison identity")
         }
         let parts = uri.dropFirst(Self.uriPrefix.count).split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 3, let role = Role(rawValue: String(parts[0])) else {
-            throw PKIError(code: "no_identity", message: "\"\(uri)\" is not role:garrison:node")
+            throw PKIError(code: .noIdentity, message: "\"\(uri)\" is not role:garrison:node")
         }
         let garrison = parts[1] == "-" ? nil : GarrisonCode(rawValue: String(parts[1]))
         try self.init(role: role, garrison: garrison, nodeID: String(parts[2]))
@@ -67,14 +67,14 @@ public struct CertificateIdentity: Hashable, Sendable, CustomStringConvertible {
         do {
             names = try certificate.extensions.subjectAlternativeNames
         } catch {
-            throw PKIError(code: "no_identity", message: "the certificate's alternative names are malformed")
+            throw PKIError(code: .noIdentity, message: "the certificate's alternative names are malformed")
         }
         let uris = (names.map(Array.init) ?? []).compactMap { name -> String? in
             if case .uniformResourceIdentifier(let uri) = name, uri.hasPrefix(Self.uriPrefix) { return uri }
             return nil
         }
         guard uris.count == 1 else {
-            throw PKIError(code: "no_identity", message: "the certificate names \(uris.count) garrison identities, not 1")
+            throw PKIError(code: .noIdentity, message: "the certificate names \(uris.count) garrison identities, not 1")
         }
         try self.init(uri: uris[0])
     }
@@ -85,7 +85,7 @@ public struct CertificateIdentity: Hashable, Sendable, CustomStringConvertible {
         do {
             certificate = try Certificate(pemEncoded: pem)
         } catch {
-            throw PKIError(code: "unreadable_certificate", message: "not a PEM certificate (\(error))")
+            throw PKIError(code: .unreadableCertificate, message: "not a PEM certificate (\(error))")
         }
         try self.init(certificate: certificate)
     }

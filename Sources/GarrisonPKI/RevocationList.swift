@@ -23,7 +23,7 @@ public struct RevocationList: Hashable, Sendable {
             guard !trimmed.isEmpty else { continue }
             let serial = Self.normalised(trimmed)
             guard !serial.isEmpty, serial.allSatisfy(\.isHexDigit) else {
-                throw PKIError(code: "invalid_revocation_list", message: "line \(index + 1): \"\(trimmed)\" is not a hex serial number")
+                throw PKIError(code: .invalidRevocationList, message: "line \(index + 1): \"\(trimmed)\" is not a hex serial number")
             }
             serials.insert(serial)
         }
@@ -40,7 +40,7 @@ public struct RevocationList: Hashable, Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw PKIError(code: "unreadable_revocation_list", message: "\(path): \(error.localizedDescription)")
+            throw PKIError(code: .unreadableRevocationList, message: "\(path): \(error.localizedDescription)")
         }
         try self.init(text: text)
     }

@@ -26,13 +26,13 @@ public enum SigningRequest {
         do {
             request = try CertificateSigningRequest(pemEncoded: pem)
         } catch {
-            throw PKIError(code: "invalid_csr", message: "the certificate signing request is not valid PEM (\(error))")
+            throw PKIError(code: .invalidCsr, message: "the certificate signing request is not valid PEM (\(error))")
         }
         guard P256.Signing.PublicKey(request.publicKey) != nil else {
-            throw PKIError(code: "invalid_csr", message: "the request's key must be an ECDSA P-256 key")
+            throw PKIError(code: .invalidCsr, message: "the request's key must be an ECDSA P-256 key")
         }
         guard request.publicKey.isValidSignature(request.signature, for: request) else {
-            throw PKIError(code: "invalid_csr", message: "the request's signature does not match its key")
+            throw PKIError(code: .invalidCsr, message: "the request's signature does not match its key")
         }
         return request.publicKey
     }
@@ -58,7 +58,7 @@ public struct CertificateSummary: Hashable, Sendable {
         do {
             self.init(try Certificate(pemEncoded: pem))
         } catch {
-            throw PKIError(code: "unreadable_certificate", message: "not a PEM certificate (\(error))")
+            throw PKIError(code: .unreadableCertificate, message: "not a PEM certificate (\(error))")
         }
     }
 

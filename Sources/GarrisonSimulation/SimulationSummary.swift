@@ -112,7 +112,7 @@ extension Simulation {
             converged: divergent.isEmpty, divergent: divergent, changesApplied: hub.applied,
             statusMoves: events.statusMoves, duplicateLinks: events.duplicateLinks,
             reassignments: events.reassignments, lostMessages: events.lostMessages,
-            quarantineReasons: Dictionary(hub.quarantined.map { ($0.item.reason.code, 1) }, uniquingKeysWith: +),
+            quarantineReasons: Dictionary(hub.quarantined.map { ($0.item.reason.code.rawValue, 1) }, uniquingKeysWith: +),
             resyncs: ([national] + Array(nodes.values)).map(\.resyncs).reduce(0, +))
     }
 

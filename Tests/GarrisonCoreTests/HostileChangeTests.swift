@@ -10,7 +10,7 @@ struct HostileChangeTests {
 
     func code(
         _ change: Change, current: ReportState? = nil, from sender: Principal? = nil, validator: ChangeValidator? = nil
-    ) -> (code: String, field: String?)? {
+    ) -> (code: ProblemCode, field: String?)? {
         do {
             try (validator ?? self.validator).validate(change, current: current, from: sender, nowMillis: now)
             return nil

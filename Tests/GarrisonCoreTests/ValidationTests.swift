@@ -5,7 +5,7 @@ import Testing
 struct ValidationTests {
     let validator = ChangeValidator()
 
-    func code(_ change: Change, current: ReportState? = nil) -> String? {
+    func code(_ change: Change, current: ReportState? = nil) -> ProblemCode? {
         do {
             try validator.validate(change, current: current)
             return nil

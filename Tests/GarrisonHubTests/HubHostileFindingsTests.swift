@@ -20,7 +20,7 @@ import Testing
     }
 
     /// Pushes `changes` as seqs from `from`, returning the rejection codes by seq; the whole batch must be taken.
-    func push(_ client: HubClient, _ changes: [Change], from: Int64) async throws -> [Int64: String] {
+    func push(_ client: HubClient, _ changes: [Change], from: Int64) async throws -> [Int64: ProblemCode] {
         let queued = changes.enumerated().map { QueuedChange(seq: from + Int64($0.offset), change: $0.element) }
         let ack = try await client.push(PushRequest(changes: queued))
         #expect(ack.ackedThrough == from + Int64(changes.count) - 1, "the whole batch is acknowledged")

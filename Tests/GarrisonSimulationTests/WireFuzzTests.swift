@@ -32,8 +32,8 @@ struct WireFuzzTests {
             let current = index % 2 == 0 || change.reportID != state.reportID ? nil : state
             let plan = applier.planSingle(change, from: principal, current: current, nowMillis: now)
             if let refused = plan.quarantined.first {
-                #expect(!refused.reason.code.isEmpty && refused.reason.code.allSatisfy { $0.isASCII })
-                codes[refused.reason.code, default: 0] += 1
+                #expect(!refused.reason.code.rawValue.isEmpty && refused.reason.code.rawValue.allSatisfy { $0.isASCII })
+                codes[refused.reason.code.rawValue, default: 0] += 1
                 continue
             }
             accepted += 1

@@ -15,20 +15,20 @@ public struct CategoryCatalogue: Codable, Hashable, Sendable {
     public init(version: Int, categories: [Category]) throws(ValidationError) {
         guard (1...Self.maxVersion).contains(version) else {
             throw ValidationError(
-                code: "invalid_catalogue", message: "a catalogue version is 1…\(Self.maxVersion) (got \(version))", field: "version")
+                code: .invalidCatalogue, message: "a catalogue version is 1…\(Self.maxVersion) (got \(version))", field: "version")
         }
         guard categories.count <= Self.maxCategory else {
-            throw ValidationError(code: "invalid_catalogue", message: "a catalogue has at most \(Self.maxCategory) categories", field: "categories")
+            throw ValidationError(code: .invalidCatalogue, message: "a catalogue has at most \(Self.maxCategory) categories", field: "categories")
         }
         var seen = Set<Int>()
         for category in categories {
             guard (1...Self.maxCategory).contains(category.id) else {
                 throw ValidationError(
-                    code: "invalid_catalogue", message: "a category number is 1…\(Self.maxCategory) (got \(category.id))", field: "categories.id")
+                    code: .invalidCatalogue, message: "a category number is 1…\(Self.maxCategory) (got \(category.id))", field: "categories.id")
             }
             try TextRule.name.check(category.name, field: "categories.name")
             guard seen.insert(category.id).inserted else {
-                throw ValidationError(code: "invalid_catalogue", message: "category \(category.id) is listed twice", field: "categories")
+                throw ValidationError(code: .invalidCatalogue, message: "category \(category.id) is listed twice", field: "categories")
             }
         }
         self.version = version
@@ -42,12 +42,12 @@ public struct CategoryCatalogue: Codable, Hashable, Sendable {
     public func validateForNewReport(_ id: Int) throws(ValidationError) {
         guard let category = category(id) else {
             throw ValidationError(
-                code: "unknown_category",
+                code: .unknownCategory,
                 message: "category \(id) is not in catalogue version \(version)", field: "category")
         }
         guard category.active else {
             throw ValidationError(
-                code: "retired_category",
+                code: .retiredCategory,
                 message: "category \(id) (\(category.name)) is retired in catalogue version \(version)",
                 field: "category")
         }

@@ -22,14 +22,14 @@ public struct Coordinate: Hashable, Codable, Sendable, CustomStringConvertible {
     public init(validatingLatitude latitude: Double, longitude: Double) throws(ValidationError) {
         guard latitude.isFinite, longitude.isFinite, (-90...90).contains(latitude), (-180...180).contains(longitude) else {
             throw ValidationError(
-                code: "invalid_coordinates",
+                code: .invalidCoordinates,
                 message: "latitude must be within -90…90 and longitude within -180…180 (got \(latitude), \(longitude))",
                 field: "location")
         }
         self.init(latitude: latitude, longitude: longitude)
         guard isWithinPolandBounds else {
             throw ValidationError(
-                code: "outside_poland",
+                code: .outsidePoland,
                 message: "the point (\(latitude), \(longitude)) lies outside Poland", field: "location")
         }
     }

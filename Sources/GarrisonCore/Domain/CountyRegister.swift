@@ -29,7 +29,7 @@ public struct CountyRegister: Sendable {
         }
         guard contains(code) else {
             throw ValidationError(
-                code: "unknown_county", message: "county \(code) is not in the TERYT register of counties", field: field)
+                code: .unknownCounty, message: "county \(code) is not in the TERYT register of counties", field: field)
         }
         return code
     }

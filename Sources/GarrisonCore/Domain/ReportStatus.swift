@@ -55,7 +55,7 @@ public enum ReportStatus: String, Codable, CaseIterable, Hashable, Sendable {
         if reopen {
             guard old.canReopen, new == .weryfikacja else {
                 throw ValidationError(
-                    code: "invalid_transition",
+                    code: .invalidTransition,
                     message: "only a verified report can be reopened, and a reopen goes back to \"Weryfikacja\" "
                         + "(\"\(old.rawValue)\" → \"\(new.rawValue)\" was asked)", field: "status")
             }
@@ -64,7 +64,7 @@ public enum ReportStatus: String, Codable, CaseIterable, Hashable, Sendable {
         guard old.next.contains(new) else {
             let allowed = old.next.map { "\"\($0.rawValue)\"" }.sorted().joined(separator: ", ")
             throw ValidationError(
-                code: "invalid_transition",
+                code: .invalidTransition,
                 message: "\"\(old.rawValue)\" cannot move to \"\(new.rawValue)\""
                     + (allowed.isEmpty ? " (it is closed: reopen it first)" : "; allowed: \(allowed)"),
                 field: "status")

@@ -39,17 +39,17 @@ public struct TextRule: Hashable, Sendable {
             if Self.isRefused(scalar, multiline: multiline) {
                 let shown = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
                 throw ValidationError(
-                    code: "invalid_text", message: "control character \(shown) is not allowed here", field: field)
+                    code: .invalidText, message: "control character \(shown) is not allowed here", field: field)
             }
         }
         guard scalars <= maxScalars, text.utf8.count <= maxBytes else {
             throw ValidationError(
-                code: "text_too_long",
+                code: .textTooLong,
                 message: "at most \(maxScalars) characters and \(maxBytes) bytes of UTF-8 "
                     + "(got \(text.unicodeScalars.count) characters, \(text.utf8.count) bytes)", field: field)
         }
         guard scalars >= minScalars, !(minScalars > 0 && text.allSatisfy(\.isWhitespace)) else {
-            throw ValidationError(code: "text_too_short", message: "the text is empty", field: field)
+            throw ValidationError(code: .textTooShort, message: "the text is empty", field: field)
         }
     }
 

@@ -2,14 +2,14 @@
 ///
 /// The HTTP edge maps these to `application/problem+json` with the same code; the CLI prints the message.
 public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// A stable, machine-readable code such as `"invalid_teryt"`.
-    public let code: String
+    /// A stable, machine-readable code such as `.invalidTeryt`.
+    public let code: ProblemCode
     /// What was wrong, in words a person can act on.
     public let message: String
     /// The field the error is about, when there is one.
     public let field: String?
 
-    public init(code: String, message: String, field: String? = nil) {
+    public init(code: ProblemCode, message: String, field: String? = nil) {
         self.code = code
         self.message = message
         self.field = field
@@ -18,8 +18,8 @@ public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertibl
     public var description: String { field.map { "\($0): \(message)" } ?? message }
 
     static func invalidTeryt(_ text: String, reason: String) -> Self {
-        .init(code: "invalid_teryt", message: "\"\(text)\" is not a valid county TERYT code: \(reason)", field: "teryt")
+        .init(code: .invalidTeryt, message: "\"\(text)\" is not a valid county TERYT code: \(reason)", field: "teryt")
     }
 
-    static func invalidRegistry(_ message: String) -> Self { .init(code: "invalid_registry", message: message) }
+    static func invalidRegistry(_ message: String) -> Self { .init(code: .invalidRegistry, message: message) }
 }

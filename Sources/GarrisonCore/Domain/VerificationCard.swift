@@ -35,7 +35,7 @@ public struct VerificationCard: Hashable, Codable, Sendable {
             let opened = object["opened_at"]?.intValue, let by = object["opened_by"]?.stringValue
         else {
             throw ValidationError(
-                code: "invalid_card",
+                code: .invalidCard,
                 message: "a verification card is {\"opened_at\" (ms), \"opened_by\", \"findings\", \"actions\"}",
                 field: "card")
         }
@@ -44,7 +44,7 @@ public struct VerificationCard: Hashable, Codable, Sendable {
         func text(_ key: String) throws(ValidationError) -> String {
             guard let value = object[key] else { return "" }
             guard let text = value.stringValue else {
-                throw ValidationError(code: "invalid_card", message: "\(key) is text", field: "card.\(key)")
+                throw ValidationError(code: .invalidCard, message: "\(key) is text", field: "card.\(key)")
             }
             try TextRule.cardText.check(text, field: "card.\(key)")
             return text

@@ -24,7 +24,7 @@ public enum WireID {
     public static func checkUUIDv7(_ text: String, field: String) throws(ValidationError) {
         guard isUUIDv7(text) else {
             throw ValidationError(
-                code: "invalid_id", message: "an id is a lowercase UUIDv7 (8-4-4-4-12 hex digits, version 7)", field: field)
+                code: .invalidId, message: "an id is a lowercase UUIDv7 (8-4-4-4-12 hex digits, version 7)", field: field)
         }
     }
 

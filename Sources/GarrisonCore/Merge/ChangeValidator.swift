@@ -89,12 +89,12 @@ public struct ChangeValidator: Sendable {
         try WireID.checkUUIDv7(change.reportID, field: "report_id")
         guard registry.contains(change.garrison) else {
             throw ValidationError(
-                code: "unknown_garrison", message: "no garrison has code \"\(change.garrison.rawValue.prefix(16))\"",
+                code: .unknownGarrison, message: "no garrison has code \"\(change.garrison.rawValue.prefix(16))\"",
                 field: "garrison")
         }
         try checkSite(change.origin, field: "origin")
         guard !change.isEmpty else {
-            throw ValidationError(code: "empty_change", message: "the change writes nothing")
+            throw ValidationError(code: .emptyChange, message: "the change writes nothing")
         }
         let bounds = TimeBounds(nowMillis: nowMillis, skewMillis: maxClockSkewMillis)
         for (field, register) in change.fields.sorted(by: { $0.key < $1.key }) {
@@ -106,13 +106,13 @@ public struct ChangeValidator: Sendable {
             if let base = status.base { try bounds.check(base, field: "status", validator: self) }
             guard (0...Self.maxEpoch).contains(status.epoch) else {
                 throw ValidationError(
-                    code: "invalid_epoch", message: "a status epoch is 0…\(Self.maxEpoch) (got \(status.epoch))", field: "status")
+                    code: .invalidEpoch, message: "a status epoch is 0…\(Self.maxEpoch) (got \(status.epoch))", field: "status")
             }
         }
         if let tombstone = change.tombstone { try bounds.check(tombstone, field: "tombstone", validator: self) }
         guard change.notes.count <= Self.maxItemsPerChange, change.confirmations.count <= Self.maxItemsPerChange else {
             throw ValidationError(
-                code: "too_many_items", message: "a change adds at most \(Self.maxItemsPerChange) notes and confirmations",
+                code: .tooManyItems, message: "a change adds at most \(Self.maxItemsPerChange) notes and confirmations",
                 field: change.notes.count > Self.maxItemsPerChange ? "notes" : "confirmations")
         }
         for note in change.notes {
@@ -120,9 +120,9 @@ public struct ChangeValidator: Sendable {
             try TextRule.name.check(note.author, field: "notes.author")
             do {
                 try TextRule.note.check(note.text, field: "notes.text")
-            } catch where error.code != "invalid_text" {
+            } catch where error.code != .invalidText {
                 // The stable code notes had before texts were checked by scalars and bytes.
-                throw ValidationError(code: "invalid_note", message: error.message, field: error.field)
+                throw ValidationError(code: .invalidNote, message: error.message, field: error.field)
             }
             try bounds.checkTime(note.atMillis, field: "notes.at")
         }
@@ -134,7 +134,7 @@ public struct ChangeValidator: Sendable {
 
     func checkSite(_ site: SiteID, field: String) throws(ValidationError) {
         guard WireID.isSite(site) else {
-            throw ValidationError(code: "invalid_site", message: "a site id is 1–64 of [A-Za-z0-9._-]", field: field)
+            throw ValidationError(code: .invalidSite, message: "a site id is 1–64 of [A-Za-z0-9._-]", field: field)
         }
     }
 
@@ -147,12 +147,12 @@ public struct ChangeValidator: Sendable {
         guard sender.role != .admin else { return }
         if sender.role != .intake, reservedSites.contains(sender.site) {
             throw ValidationError(
-                code: "reserved_site", message: "site \(sender.site) is the hub's own; no certificate may write as it",
+                code: .reservedSite, message: "site \(sender.site) is the hub's own; no certificate may write as it",
                 field: "origin")
         }
         func foreign(_ field: String, _ site: SiteID) -> ValidationError {
             ValidationError(
-                code: "foreign_site",
+                code: .foreignSite,
                 message: "\(field) names site \(site.rawValue.prefix(64)) but the sender is \(sender.site)", field: field)
         }
         guard change.origin == sender.site else { throw foreign("origin", change.origin) }
@@ -189,12 +189,12 @@ public struct ChangeValidator: Sendable {
             return
         case .routed(let route):
             throw ValidationError(
-                code: "location_outside_county",
+                code: .locationOutsideCounty,
                 message: "the point (\(point.latitude), \(point.longitude)) lies in county \(route.county), not in \(county)",
                 field: "location")
         default:
             throw ValidationError(
-                code: "outside_poland",
+                code: .outsidePoland,
                 message: "the point (\(point.latitude), \(point.longitude)) lies in no Polish county", field: "location")
         }
     }
@@ -202,7 +202,7 @@ public struct ChangeValidator: Sendable {
     private func checkCovered(_ county: CountyCode, by garrison: GarrisonCode) throws(ValidationError) {
         if let responsible = registry.garrison(covering: county), responsible.code != garrison {
             throw ValidationError(
-                code: "wrong_garrison",
+                code: .wrongGarrison,
                 message: "county \(county) belongs to garrison \(responsible.code) (\(responsible.name)), not \(garrison)",
                 field: "county")
         }
@@ -212,7 +212,7 @@ public struct ChangeValidator: Sendable {
     private func checkUnit(_ unit: String, of garrison: GarrisonCode) throws(ValidationError) {
         guard let county = LocalUnit.county(ofUnitID: unit), registry.garrison(covering: county)?.code == garrison else {
             throw ValidationError(
-                code: "unit_of_other_garrison", message: "unit \(unit.prefix(16)) is not a unit of garrison \(garrison)",
+                code: .unitOfOtherGarrison, message: "unit \(unit.prefix(16)) is not a unit of garrison \(garrison)",
                 field: "unit")
         }
     }
@@ -221,11 +221,11 @@ public struct ChangeValidator: Sendable {
         let required: [ReportField] = [.garrison, .county, .category, .categoryVersion, .description, .pillar, .createdAt]
         if let missing = required.first(where: { change.fields[$0] == nil }) {
             throw ValidationError(
-                code: "missing_field", message: "a new report needs \"\(missing.rawValue)\"", field: missing.rawValue)
+                code: .missingField, message: "a new report needs \"\(missing.rawValue)\"", field: missing.rawValue)
         }
         guard change.fields[.garrison]?.value.stringValue == change.garrison.rawValue else {
             throw ValidationError(
-                code: "garrison_mismatch", message: "the report's garrison field differs from the change's garrison",
+                code: .garrisonMismatch, message: "the report's garrison field differs from the change's garrison",
                 field: "garrison")
         }
         if let teryt = change.fields[.county]?.value.stringValue, let county = try? CountyCode(validating: teryt) {
@@ -236,7 +236,7 @@ public struct ChangeValidator: Sendable {
         }
         guard let status = change.status, status.status == .nowe, status.epoch == 0 else {
             throw ValidationError(
-                code: "invalid_transition", message: "a new report starts as \"Nowe\" in epoch 0", field: "status")
+                code: .invalidTransition, message: "a new report starts as \"Nowe\" in epoch 0", field: "status")
         }
     }
 
@@ -249,7 +249,7 @@ public struct ChangeValidator: Sendable {
     {
         guard kind != .create, let current else { return }
         func refuse(_ message: String) -> ValidationError {
-            ValidationError(code: "invalid_transition", message: message, field: "status")
+            ValidationError(code: .invalidTransition, message: message, field: "status")
         }
         let nextEpoch = current.epoch < Self.maxEpoch ? current.epoch + 1 : Self.maxEpoch
         guard write.epoch <= nextEpoch else {
@@ -283,7 +283,7 @@ public struct ChangeValidator: Sendable {
     func catalogue(_ version: Int64?) throws(ValidationError) -> CategoryCatalogue {
         guard let version, let catalogue = catalogues[Int(clamping: version)] else {
             throw ValidationError(
-                code: "unknown_catalogue_version",
+                code: .unknownCatalogueVersion,
                 message: "category catalogue version \(version.map(String.init) ?? "(none)") is not known here",
                 field: "category_version")
         }
@@ -314,7 +314,7 @@ struct TimeBounds {
     func check(_ stamp: HLC, field: String, validator: ChangeValidator) throws(ValidationError) {
         try validator.checkSite(stamp.site, field: field)
         guard stamp.wallMillis >= 0 else {
-            throw ValidationError(code: "invalid_stamp", message: "a stamp's time is never before 1970", field: field)
+            throw ValidationError(code: .invalidStamp, message: "a stamp's time is never before 1970", field: field)
         }
         guard stamp.wallMillis <= latest else { throw future(stamp.wallMillis, "stamp \(stamp)", field: field) }
     }
@@ -322,18 +322,18 @@ struct TimeBounds {
     /// A time a field or an item holds: after 1970, not ahead of the receiver's clock beyond the skew.
     func checkTime(_ millis: Int64, field: String) throws(ValidationError) {
         guard millis > 0 else {
-            throw ValidationError(code: "invalid_time", message: "a time is milliseconds since 1970", field: field)
+            throw ValidationError(code: .invalidTime, message: "a time is milliseconds since 1970", field: field)
         }
         guard millis <= latest else { throw future(millis, "time \(millis)", field: field) }
     }
 
     private func future(_ millis: Int64, _ what: String, field: String) -> ValidationError {
         guard let nowMillis else {
-            return ValidationError(code: "stamp_in_future", message: "\(what) lies after 2100", field: field)
+            return ValidationError(code: .stampInFuture, message: "\(what) lies after 2100", field: field)
         }
         let ahead = millis / 1000 - nowMillis / 1000
         return ValidationError(
-            code: "stamp_in_future",
+            code: .stampInFuture,
             message: "\(what) is \(ahead) s ahead of the receiver's clock (at most \(skewMillis / 1000) s are allowed): "
                 + "the writer's clock runs ahead", field: field)
     }

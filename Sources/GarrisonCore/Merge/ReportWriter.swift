@@ -85,7 +85,7 @@ public struct ReportWriter: Sendable {
         try ReportStatus.validateTransition(from: current.status, to: status, reopen: reopen)
         guard let epoch = reopen ? current.nextEpoch : current.epoch else {
             throw ValidationError(
-                code: "invalid_epoch", message: "the report was reopened \(current.epoch) times; it cannot be reopened again",
+                code: .invalidEpoch, message: "the report was reopened \(current.epoch) times; it cannot be reopened again",
                 field: "status")
         }
         observe(state, nowMillis: nowMillis)

@@ -5,7 +5,7 @@ extension PullPage {
     /// Throws unless the page is a well-formed answer to a pull from `cursor` of at most `limit` entries.
     public func validate(after cursor: Int64, limit: Int) throws(ValidationError) {
         func refuse(_ message: String) -> ValidationError {
-            ValidationError(code: "malformed_answer", message: "the hub's pull answer \(message)")
+            ValidationError(code: .malformedAnswer, message: "the hub's pull answer \(message)")
         }
         guard positions.count <= max(limit, 0) else { throw refuse("has \(positions.count) entries; \(limit) were asked") }
         var previous = cursor
@@ -30,7 +30,7 @@ extension SnapshotPage {
     /// Throws unless the page is well-formed: a cursor in range, at most `limit` reports in id order after `after`.
     public func validate(after: String, limit: Int) throws(ValidationError) {
         func refuse(_ message: String) -> ValidationError {
-            ValidationError(code: "malformed_answer", message: "the hub's snapshot page \(message)")
+            ValidationError(code: .malformedAnswer, message: "the hub's snapshot page \(message)")
         }
         guard (0...PushRequest.maxSeq).contains(cursor) else { throw refuse("names cursor \(cursor)") }
         guard reports.count <= max(limit, 0) else { throw refuse("has \(reports.count) reports; \(limit) were asked") }
@@ -48,13 +48,13 @@ extension PushAck {
     /// Throws unless the acknowledgement is in range and its rejections name sequence numbers it acknowledges.
     public func validate() throws(ValidationError) {
         func refuse(_ message: String) -> ValidationError {
-            ValidationError(code: "malformed_answer", message: "the hub's push answer \(message)")
+            ValidationError(code: .malformedAnswer, message: "the hub's push answer \(message)")
         }
         guard (0...PushRequest.maxSeq).contains(ackedThrough) else { throw refuse("acknowledges through \(ackedThrough)") }
         for rejection in rejections {
             // Compared, never made a range of: an answer acknowledging through 0 would make 1...0, which traps.
             guard rejection.seq >= 1, rejection.seq <= ackedThrough else { throw refuse("rejects \(rejection.seq), not acknowledged") }
-            guard rejection.reason.code.utf8.count <= 64, rejection.reason.message.utf8.count <= 4_096 else {
+            guard rejection.reason.code.rawValue.utf8.count <= 64, rejection.reason.message.utf8.count <= 4_096 else {
                 throw refuse("gives a rejection reason longer than allowed")
             }
         }
@@ -67,7 +67,7 @@ extension HubIdentity {
     public func validate() throws(ValidationError) {
         try TextRule.name.check(systemID, field: "hub.system_id")
         guard timeline >= 0 else {
-            throw ValidationError(code: "malformed_answer", message: "the hub names timeline \(timeline)", field: "hub.timeline")
+            throw ValidationError(code: .malformedAnswer, message: "the hub names timeline \(timeline)", field: "hub.timeline")
         }
     }
 }

@@ -149,7 +149,7 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             if let sent, sent.limit == 1 {
                 // One change alone is more than the hub takes in a body: no smaller batch will ever carry it.
                 return narrow(
-                    sent, .init(seq: sent.from, code: "too_large", detail: "the change alone exceeds the hub's body limit",
+                    sent, .init(seq: sent.from, code: .tooLarge, detail: "the change alone exceeds the hub's body limit",
                                 status: 413, attempts: 0),
                     nowMillis: nowMillis, retryNow: true, hubUp: false)
             }

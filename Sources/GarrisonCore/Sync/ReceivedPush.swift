@@ -59,7 +59,7 @@ public struct ReceivedPush: Decodable, Sendable {
             case .success(let change):
                 return QueuedChange(seq: entry.seq, change: change)
             case .failure(let failure):
-                unreadable[entry.seq] = QuarantineReason(code: "malformed_change", message: failure.reason)
+                unreadable[entry.seq] = QuarantineReason(code: .malformedChange, message: failure.reason)
                 let standIn = Change(
                     reportID: failure.reportID ?? "", garrison: sender.garrison ?? "", origin: sender.site, kind: .update)
                 return QueuedChange(seq: entry.seq, change: standIn)
@@ -79,11 +79,11 @@ extension PushRequest {
         for seq in seqs {
             guard (1...maxSeq).contains(seq) else {
                 throw ValidationError(
-                    code: "invalid_sequence", message: "sequence numbers are 1…\(maxSeq) (got \(seq))", field: "changes.seq")
+                    code: .invalidSequence, message: "sequence numbers are 1…\(maxSeq) (got \(seq))", field: "changes.seq")
             }
             guard seq > previous else {
                 throw ValidationError(
-                    code: "invalid_sequence",
+                    code: .invalidSequence,
                     message: "sequence numbers increase strictly within a batch (\(seq) follows \(previous))", field: "changes.seq")
             }
             previous = seq

@@ -26,14 +26,14 @@ public struct SetAsideChange: Hashable, Sendable, Codable {
     /// The change's sequence in the node's queue.
     public let seq: Int64
     /// The hub's problem code (e.g. `malformed_json`, `stamp_in_future`), or `http_<status>`.
-    public let code: String
+    public let code: ProblemCode
     public let detail: String
     /// The HTTP status of the hub's last refusal.
     public let status: Int
     /// How many pushes of this change alone the hub refused in a row.
     public let attempts: Int
 
-    public init(seq: Int64, code: String, detail: String, status: Int, attempts: Int) {
+    public init(seq: Int64, code: ProblemCode, detail: String, status: Int, attempts: Int) {
         self.seq = seq
         self.code = code
         self.detail = detail

@@ -180,8 +180,8 @@ public enum SyncFailure: Hashable, Sendable {
     case tooLarge
     /// The hub answered and refused this batch itself (400, 409, 422: it could not read or take something in
     /// it). A link outage never answers this: the push lane narrows the batch down to the change at fault.
-    case rejected(status: Int, code: String, detail: String)
+    case rejected(status: Int, code: ProblemCode, detail: String)
     /// The hub answered with a server error (5xx): an outage of the hub or its database, or, when it keeps
     /// failing this one batch while it answers everything else, something in the batch it cannot store.
-    case hubError(status: Int, code: String, detail: String)
+    case hubError(status: Int, code: ProblemCode, detail: String)
 }

@@ -1,7 +1,7 @@
 /// What a node reports about its sync (`GET /v1/status`, `/metrics`).
 public struct SyncStatus: Hashable, Sendable, Codable {
     /// The hub's code for a change stamped ahead of its clock: the node's clock is ahead.
-    public static let clockAheadCode = "stamp_in_future"
+    public static let clockAheadCode = ProblemCode.stampInFuture
 
     /// Changes waiting for the hub's acknowledgement.
     public var queueDepth: Int64

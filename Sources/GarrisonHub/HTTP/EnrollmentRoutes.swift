@@ -17,29 +17,27 @@ struct EnrollmentRoutes {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
         router.addOpenAPI(HubOpenAPI.enrollmentListener)
         router.post("/v1/enroll") { request, context in
-            try await answering(context) {
-                let enrollment = try await request.decodeJSON(EnrollmentRequest.self, limit: 64 << 10)
+            let enrollment = try await request.decodeJSON(EnrollmentRequest.self, limit: 64 << 10)
+            do {
+                let publicKey: Certificate.PublicKey
                 do {
-                    let publicKey: Certificate.PublicKey
-                    do {
-                        publicKey = try SigningRequest.verifiedPublicKey(pem: enrollment.csr)
-                    } catch let error as PKIError {
-                        throw Problem.badRequest(error.code, error.message)
-                    }
-                    let answer = try await store.enroll(enrollment, publicKey: publicKey, authority: authority, days: certificateDays)
-                    context.logger.notice("node enrolled", metadata: [
-                        "node": "\(answer.nodeID)", "garrison": "\(answer.garrison ?? "-")", "role": "\(answer.role)",
-                        "serial": "\(answer.serial)", "token": "\(Self.tokenID(enrollment.token))",
-                    ])
-                    return try .json(answer, status: .created)
-                } catch let problem as Problem {
-                    metrics.refused(garrison: enrollment.garrison ?? "national", code: problem.code)
-                    context.logger.warning("enrollment refused", metadata: [
-                        "code": "\(problem.code)", "reason": "\(problem.detail)", "garrison": "\(enrollment.garrison ?? "-")",
-                        "token": "\(Self.tokenID(enrollment.token))",
-                    ])
-                    throw problem
+                    publicKey = try SigningRequest.verifiedPublicKey(pem: enrollment.csr)
+                } catch let error as PKIError {
+                    throw Problem.badRequest(error.code, error.message)
                 }
+                let answer = try await store.enroll(enrollment, publicKey: publicKey, authority: authority, days: certificateDays)
+                context.logger.notice("node enrolled", metadata: [
+                    "node": "\(answer.nodeID)", "garrison": "\(answer.garrison ?? "-")", "role": "\(answer.role)",
+                    "serial": "\(answer.serial)", "token": "\(Self.tokenID(enrollment.token))",
+                ])
+                return try Response.json(answer, status: .created)
+            } catch let problem as Problem {
+                metrics.refused(garrison: enrollment.garrison ?? "national", code: problem.code)
+                context.logger.warning("enrollment refused", metadata: [
+                    "code": "\(problem.code)", "reason": "\(problem.detail)", "garrison": "\(enrollment.garrison ?? "-")",
+                    "token": "\(Self.tokenID(enrollment.token))",
+                ])
+                throw problem
             }
         }
     }

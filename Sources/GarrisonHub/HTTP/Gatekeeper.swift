@@ -45,13 +45,13 @@ public final class Gatekeeper: Sendable {
         let certificate = try await context.peerCertificate()
         let summary = CertificateSummary(certificate)
         guard let identity = summary.identity else {
-            metrics.refused(garrison: "unknown", code: "no_identity")
-            throw Problem.forbidden("no_identity", "the client certificate names no garrison identity")
+            metrics.refused(garrison: "unknown", code: .noIdentity)
+            throw Problem.forbidden(.noIdentity, "the client certificate names no garrison identity")
         }
         if revoked.withLock({ $0.isRevoked(summary.serial) }) {
-            metrics.refused(garrison: identity.garrison?.rawValue ?? identity.role.rawValue, code: "certificate_revoked")
+            metrics.refused(garrison: identity.garrison?.rawValue ?? identity.role.rawValue, code: .certificateRevoked)
             context.logger.warning("revoked certificate refused", metadata: ["serial": "\(summary.serial)", "identity": "\(identity)"])
-            throw Problem.forbidden("certificate_revoked", "certificate \(summary.serial) (\(identity)) is revoked")
+            throw Problem.forbidden(.certificateRevoked, "certificate \(summary.serial) (\(identity)) is revoked")
         }
         let now = Date()
         seen.withLock { $0[summary.serial] = Seen(serial: summary.serial, identity: identity.uri, notAfter: summary.notAfter, lastSeen: now) }

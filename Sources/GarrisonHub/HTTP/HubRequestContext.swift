@@ -1,19 +1,23 @@
 import GarrisonHTTP
 import GarrisonPKI
 import Hummingbird
+import HummingbirdAuth
 import NIOCore
 import NIOSSL
 import X509
 
 /// The request context of the hub's listeners: it keeps the connection's channel, where the client
 /// certificate is (DESIGN §6: tenant and role come from the certificate only).
-public struct HubRequestContext: RequestContext {
+struct HubRequestContext: AuthRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let channel: any Channel
+    /// The caller `CertificateAuthenticator` found; nil before it ran.
+    var identity: CertifiedCaller?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.channel = source.channel
+        self.identity = nil
     }
 
     /// The verified client certificate. The TLS handshake already refused a missing certificate or one from
@@ -23,15 +27,15 @@ public struct HubRequestContext: RequestContext {
         do {
             certificate = try await channel.nioSSL_peerCertificate().get()
         } catch {
-            throw Problem(.unauthorized, code: "no_certificate", detail: "this listener requires a client certificate")
+            throw Problem(.unauthorized, code: .noCertificate, detail: "this listener requires a client certificate")
         }
         guard let certificate else {
-            throw Problem(.unauthorized, code: "no_certificate", detail: "no client certificate was presented")
+            throw Problem(.unauthorized, code: .noCertificate, detail: "no client certificate was presented")
         }
         do {
             return try Certificate(derEncoded: certificate.toDERBytes())
         } catch {
-            throw Problem.forbidden("unreadable_certificate", "the client certificate cannot be read")
+            throw Problem.forbidden(.unreadableCertificate, "the client certificate cannot be read")
         }
     }
 }

@@ -89,7 +89,7 @@ struct IntakeRoutes {
                     day: WarsawDay(containing: now))
                 let issued = credentials.issue()
                 context.logger.info("device credential issued")
-                return try .json(Issued(token: issued.token), status: .created)
+                return try Response.json(Issued(token: issued.token), status: .created)
             }
         }
         router.post("/v1/public/reports") { request, context in
@@ -105,7 +105,7 @@ struct IntakeRoutes {
                     day: WarsawDay(containing: now))
                 let receipt = try await accept(submission, limits: limits, now: now)
                 context.logger.info("citizen's report accepted", metadata: ["report": "\(receipt.id)", "garrison": "\(receipt.garrison)"])
-                return try .json(receipt, status: .created)
+                return try Response.json(receipt, status: .created)
             }
         }
     }
@@ -126,7 +126,7 @@ struct IntakeRoutes {
             }
         }
         do {
-            return try await answering(context) { try await body(now) }
+            return try await body(now)
         } catch let problem as Problem {
             var response = try problem.response(from: request, context: context)
             switch problem.status {
@@ -145,12 +145,12 @@ struct IntakeRoutes {
         guard let header = request.headers[.authorization], let space = header.firstIndex(of: " "),
             header[..<space].caseInsensitiveCompare(Self.scheme) == .orderedSame
         else {
-            throw Problem(.unauthorized, code: "credential_required",
+            throw Problem(.unauthorized, code: .credentialRequired,
                 detail: "send the device credential from POST /v1/public/devices as Authorization: Device <token>")
         }
         let token = header[header.index(after: space)...].trimmingCharacters(in: .whitespaces)
         guard let deviceID = credentials.verify(token) else {
-            throw Problem(.unauthorized, code: "invalid_credential", detail: "the device credential was not issued by this service")
+            throw Problem(.unauthorized, code: .invalidCredential, detail: "the device credential was not issued by this service")
         }
         return deviceID
     }
@@ -162,14 +162,14 @@ struct IntakeRoutes {
             peer: peer, forwardedFor: request.headers[values: .intakeForwardedFor], forwarded: request.headers[values: .intakeForwarded],
             trusted: configuration.intakeTrustedProxies)
         guard let resolved else {
-            throw Problem.badRequest("no_client_address", "the intake serves TCP clients only")
+            throw Problem.badRequest(.noClientAddress, "the intake serves TCP clients only")
         }
         return resolved
     }
 
     private func accept(_ submission: Submission, limits: HubStore.IntakeLimits, now date: Date) async throws -> Receipt {
         if let text = submission.timeOfDay, TimeOfDay(rawValue: text) == nil {
-            throw Problem(.unprocessableContent, code: "invalid_field",
+            throw Problem(.unprocessableContent, code: .invalidField,
                 detail: "time_of_day is one of \(TimeOfDay.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let point = submission.location.map { Coordinate(latitude: $0.lat, longitude: $0.lon) }
@@ -188,10 +188,10 @@ struct IntakeRoutes {
             state = try await store.intake(garrison: route.garrison, limits: limits, nowMillis: now) { writer in
                 writer.create(report, nowMillis: now)
             }
-        } catch let problem as Problem where problem.code == "not_covered_yet" {
+        } catch let problem as Problem where problem.code == .notCoveredYet {
             metrics.refused(garrison: route.garrison.rawValue, code: problem.code)
             throw Problem.conflict(
-                "not_covered_yet", "the threat map does not cover \(route.garrisonName) yet; call 112 in an emergency")
+                .notCoveredYet, "the threat map does not cover \(route.garrisonName) yet; call 112 in an emergency")
         } catch let problem as Problem where problem.status == .tooManyRequests {
             metrics.refused(garrison: route.garrison.rawValue, code: problem.code)
             throw problem
@@ -204,7 +204,7 @@ struct IntakeRoutes {
     private func route(_ point: Coordinate?, county: String?) throws -> Route {
         if let router {
             guard let point else {
-                throw Problem(.unprocessableContent, code: "location_required", detail: "the report needs its place: location {lat, lon}")
+                throw Problem(.unprocessableContent, code: .locationRequired, detail: "the report needs its place: location {lat, lon}")
             }
             switch router.route(point) {
             case .routed(let route):
@@ -212,25 +212,25 @@ struct IntakeRoutes {
                 // does not contradict the point.
                 if let county, county != route.county.rawValue, !route.alternatives.contains(where: { $0.rawValue == county }) {
                     let name = route.countyName.map { " (\($0))" } ?? ""
-                    throw Problem(.unprocessableContent, code: "county_mismatch",
+                    throw Problem(.unprocessableContent, code: .countyMismatch,
                         detail: "the place \(point) is in county \(route.county.rawValue)\(name), not in county \(county)")
                 }
                 return route
             case .outsidePoland, .unknownCounty:
-                throw Problem(.unprocessableContent, code: "outside_poland", detail: "the place \(point) is in no Polish county")
+                throw Problem(.unprocessableContent, code: .outsidePoland, detail: "the place \(point) is in no Polish county")
             }
         }
         guard let county else {
-            throw Problem(.unprocessableContent, code: "county_required", detail: "this hub routes by county: name the county's TERYT code")
+            throw Problem(.unprocessableContent, code: .countyRequired, detail: "this hub routes by county: name the county's TERYT code")
         }
         let code: CountyCode
         do {
             code = try CountyCode(validating: county)
         } catch {
-            throw Problem(.unprocessableContent, code: "invalid_county", detail: "county \"\(county)\" is not a TERYT county code")
+            throw Problem(.unprocessableContent, code: .invalidCounty, detail: "county \"\(county)\" is not a TERYT county code")
         }
         guard let route = CountyRouter.routeByCode(code) else {
-            throw Problem(.unprocessableContent, code: "unknown_county", detail: "no garrison covers county \(county)")
+            throw Problem(.unprocessableContent, code: .unknownCounty, detail: "no garrison covers county \(county)")
         }
         return route
     }

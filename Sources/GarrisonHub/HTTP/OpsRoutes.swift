@@ -13,12 +13,10 @@ struct OpsRoutes {
     /// The certificates the hub knows, for `garrison_hub_certificate_expiry_days`.
     let certificates: @Sendable () async throws -> [CertificateLine]
 
-    /// Registers the three paths. `admitToMetrics` guards `/metrics` (it throws a `Problem` to refuse): the TLS
-    /// listener lets only administrators read certificates, garrisons and refusals; nil leaves it open (the
-    /// ops listener, bound to the host's loopback).
-    func register<Context: RequestContext>(
-        on router: Router<Context>, admitToMetrics: (@Sendable (Context) async throws -> Void)?
-    ) {
+    /// Registers the probes on `router` and `/metrics` on `metricsGroup`: on the TLS listener a group behind the
+    /// administrators' `RoleGate` (certificates, garrisons and refusals are for them only), on the ops listener
+    /// (bound to the host's loopback) the router itself.
+    func register<Context: RequestContext>(on router: Router<Context>, metricsOn metricsGroup: RouterGroup<Context>) {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
         router.get("/readyz") { _, context in
             let version: Int
@@ -26,17 +24,16 @@ struct OpsRoutes {
                 version = try await store.schemaVersion()
             } catch {
                 context.logger.warning("readiness: database unreachable", metadata: ["error": "\(String(reflecting: error))"])
-                throw Problem(.serviceUnavailable, code: "database_unreachable", detail: "the hub cannot reach its database")
+                throw Problem(.serviceUnavailable, code: .databaseUnreachable, detail: "the hub cannot reach its database")
             }
             guard version == Migration.latestVersion else {
                 throw Problem(
-                    .serviceUnavailable, code: "migrations_pending",
+                    .serviceUnavailable, code: .migrationsPending,
                     detail: "the schema is at version \(version); this hub needs \(Migration.latestVersion): run `garrison hub migrate`")
             }
             return Response.jsonBytes(Array(#"{"status":"ready","schema_version":\#(version)}"#.utf8))
         }
-        router.get("/metrics") { _, context in
-            try await admitToMetrics?(context)
+        metricsGroup.get("/metrics") { _, context in
             do {
                 for row in try await store.overview() {
                     metrics.gauge("feed_head", garrison: row.garrison, value: Double(row.feedHead), help: "Feed head position")

@@ -33,60 +33,47 @@ struct RolloutRoutes {
 
 
     func register(on router: Router<HubRequestContext>) {
-        let admin = router.group("/v1/admin")
+        let admin = router.group("/v1/admin").add(middleware: RoleGate.administrators(metrics: metrics))
         admin.post("/enrollment-tokens") { request, context in
-            try await answering(context) {
-                let principal = try await administrator(context)
-                let order = try await request.decodeJSON(TokenOrder.self, limit: 64 << 10)
-                guard let role = CertificateIdentity.Role(rawValue: order.role ?? "node") else {
-                    throw Problem.badRequest("invalid_role", "role is node or national")
-                }
-                let hours = order.ttlHours ?? 24
-                guard hours > 0, hours <= 24 * 30 else { throw Problem.badRequest("invalid_ttl", "ttl_hours is more than 0 and at most 720") }
-                let token = try await store.createEnrollmentToken(
-                    role: role, garrison: order.garrison.map(GarrisonCode.init(rawValue:)), ttl: .seconds(Int64(hours * 3600)),
-                    by: principal)
-                context.logger.with(principal).notice("enrollment token created", metadata: [
-                    "token": "\(token.tokenID)", "garrison": "\(token.garrison ?? "-")", "role": "\(token.role)",
-                ])
-                return try .json(token, status: .created)
+            let principal = try context.principal()
+            let order = try await request.decodeJSON(TokenOrder.self, limit: 64 << 10)
+            guard let role = CertificateIdentity.Role(rawValue: order.role ?? "node") else {
+                throw Problem.badRequest(.invalidRole, "role is node or national")
             }
+            let hours = order.ttlHours ?? 24
+            guard hours > 0, hours <= 24 * 30 else { throw Problem.badRequest(.invalidTtl, "ttl_hours is more than 0 and at most 720") }
+            let token = try await store.createEnrollmentToken(
+                role: role, garrison: order.garrison.map(GarrisonCode.init(rawValue:)), ttl: .seconds(Int64(hours * 3600)),
+                by: principal)
+            context.logger.with(principal).notice("enrollment token created", metadata: [
+                "token": "\(token.tokenID)", "garrison": "\(token.garrison ?? "-")", "role": "\(token.role)",
+            ])
+            return try Response.json(token, status: .created)
         }
         admin.get("/enrollment-tokens") { request, context in
-            try await answering(context) {
-                _ = try await administrator(context)
-                let limit = Int(try request.integer("limit", default: 100, in: 1...10_000))
-                return try .json(try await store.enrollmentTokens(limit: limit))
-            }
+            let limit = Int(try request.integer("limit", default: 100, in: 1...10_000))
+            return try Response.json(try await store.enrollmentTokens(limit: limit))
         }
         for action in PhaseAction.allCases {
             admin.post("/garrisons/{code}/\(action.rawValue)") { request, context in
-                try await answering(context) {
-                    let principal = try await administrator(context)
-                    let code = GarrisonCode(rawValue: try context.parameters.require("code"))
-                    let order = try await request.decodeJSON(PhaseOrder.self, limit: 64 << 10)
-                    let result = try await store.changePhase(
-                        of: code, action, by: principal, reason: order.reason, gates: configuration.rolloutGates)
-                    context.logger.with(principal).notice("garrison phase changed", metadata: [
-                        "target": "\(code)", "from": "\(result.change.from)", "to": "\(result.change.to)", "reason": "\(order.reason)",
-                    ])
-                    return try .json(result)
-                }
+                let principal = try context.principal()
+                let code = GarrisonCode(rawValue: try context.parameters.require("code"))
+                let order = try await request.decodeJSON(PhaseOrder.self, limit: 64 << 10)
+                let result = try await store.changePhase(
+                    of: code, action, by: principal, reason: order.reason, gates: configuration.rolloutGates)
+                context.logger.with(principal).notice("garrison phase changed", metadata: [
+                    "target": "\(code)", "from": "\(result.change.from)", "to": "\(result.change.to)", "reason": "\(order.reason)",
+                ])
+                return try Response.json(result)
             }
         }
         admin.get("/audit") { request, context in
-            try await answering(context) {
-                _ = try await administrator(context)
-                let garrison = request.text("garrison").map(GarrisonCode.init(rawValue:))
-                let limit = Int(try request.integer("limit", default: 100, in: 1...10_000))
-                return try .json(try await store.phaseAudit(garrison: garrison, limit: limit))
-            }
+            let garrison = request.text("garrison").map(GarrisonCode.init(rawValue:))
+            let limit = Int(try request.integer("limit", default: 100, in: 1...10_000))
+            return try Response.json(try await store.phaseAudit(garrison: garrison, limit: limit))
         }
         admin.get("/certificates") { _, context in
-            try await answering(context) {
-                _ = try await administrator(context)
-                return try .json(try await certificateLines())
-            }
+            return try Response.json(try await certificateLines())
         }
     }
 
@@ -109,7 +96,4 @@ struct RolloutRoutes {
         return lines.values.sorted { ($0.daysToExpiry, $0.serial) < ($1.daysToExpiry, $1.serial) }
     }
 
-    private func administrator(_ context: HubRequestContext) async throws -> Principal {
-        try await AdminRoutes.administrator(context, gatekeeper: gatekeeper, metrics: metrics)
-    }
 }

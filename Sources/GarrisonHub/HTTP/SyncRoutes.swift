@@ -3,6 +3,7 @@ import Foundation
 import GarrisonCore
 import GarrisonPKI
 import Hummingbird
+import HummingbirdAuth
 import Logging
 import NIOCore
 
@@ -11,60 +12,39 @@ struct SyncRoutes {
     let store: HubStore
     let signals: FeedSignals
     let metrics: HubMetrics
-    let gatekeeper: Gatekeeper
     let configuration: HubConfiguration
     let registry: GarrisonRegistry
 
     func register(on router: Router<HubRequestContext>) {
-        router.post("/v1/sync/push") { request, context in try await answering(context) { try await push(request, context) } }
-        router.get("/v1/sync/pull") { request, context in try await answering(context) { try await pull(request, context) } }
-        router.get("/v1/sync/snapshot") { request, context in
-            try await answering(context) { try await snapshot(request, context) }
-        }
-        router.get("/v1/sync/catalogue") { _, context in
-            try await answering(context) {
-                _ = try await principal(context)
-                return try .json(try await store.catalogues())
+        let sync = router.group("/v1/sync").add(middleware: RoleGate(
+            policy: anyOf { RolePolicy<CertifiedCaller>(.node); RolePolicy<CertifiedCaller>(.national) },
+            needs: "a node or national certificate", metrics: metrics))
+        sync.post("/push") { request, context in try await push(request, context) }
+        sync.get("/pull") { request, context in try await pull(request, context) }
+        sync.get("/snapshot") { request, context in try await snapshot(request, context) }
+        sync.get("/catalogue") { _, _ in try Response.json(try await store.catalogues()) }
+        sync.post("/catalogue") { request, context in
+            let principal = try context.principal()
+            guard principal.role == .national else {
+                throw Problem.forbidden(.wrongRole, "only the national role publishes the category catalogue")
             }
+            let catalogue = try await request.decodeJSON(CategoryCatalogue.self, limit: configuration.maxBodyBytes)
+            try await store.publish(catalogue)
+            context.logger.notice("category catalogue published", metadata: [
+                "version": "\(catalogue.version)", "by": "\(principal)", "categories": "\(catalogue.categories.count)",
+            ])
+            return try Response.json(catalogue, status: .created)
         }
-        router.post("/v1/sync/catalogue") { request, context in
-            try await answering(context) {
-                let principal = try await principal(context)
-                guard principal.role == .national else {
-                    throw Problem.forbidden("wrong_role", "only the national role publishes the category catalogue")
-                }
-                let catalogue = try await request.decodeJSON(CategoryCatalogue.self, limit: configuration.maxBodyBytes)
-                try await store.publish(catalogue)
-                context.logger.notice("category catalogue published", metadata: [
-                    "version": "\(catalogue.version)", "by": "\(principal)", "categories": "\(catalogue.categories.count)",
-                ])
-                return try .json(catalogue, status: .created)
-            }
-        }
-        router.get("/v1/sync/garrisons") { _, context in
-            try await answering(context) {
-                _ = try await principal(context)
-                return try .json(try await store.garrisonPhases())
-            }
-        }
-    }
-
-    /// The syncing principal of the request: a node or the national node.
-    private func principal(_ context: HubRequestContext) async throws -> Principal {
-        let identity = try await gatekeeper.identity(context)
-        guard identity.role == .node || identity.role == .national, let principal = identity.principal else {
-            throw Problem.forbidden("wrong_role", "a \(identity.role.rawValue) certificate cannot sync; use a node certificate")
-        }
-        return principal
+        sync.get("/garrisons") { _, _ in try Response.json(try await store.garrisonPhases()) }
     }
 
     private func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {
-        let principal = try await principal(context)
+        let principal = try context.principal()
         let label = principal.garrison?.rawValue ?? principal.role.rawValue
         let logger = context.logger.with(principal)
         let received = try await refusing(label) { try await request.decodeJSON(ReceivedPush.self, limit: configuration.maxBodyBytes) }
         guard received.entries.count <= configuration.maxBatch else {
-            metrics.refused(garrison: label, code: "too_large")
+            metrics.refused(garrison: label, code: .tooLarge)
             throw Problem.tooLarge("the batch has \(received.entries.count) changes; the limit is \(configuration.maxBatch)")
         }
         do {
@@ -80,10 +60,10 @@ struct SyncRoutes {
         if principal.role == .node,
             let foreign = batch.changes.first(where: { $0.change.garrison != principal.garrison && registry.contains($0.change.garrison) })
         {
-            metrics.refused(garrison: label, code: "cross_tenant")
+            metrics.refused(garrison: label, code: .crossTenant)
             logger.warning("cross-tenant push refused", metadata: ["target": "\(foreign.change.garrison)"])
             throw Problem.forbidden(
-                "cross_tenant", "this certificate is for garrison \(label); the batch names garrison \(foreign.change.garrison)")
+                .crossTenant, "this certificate is for garrison \(label); the batch names garrison \(foreign.change.garrison)")
         }
         let started = ContinuousClock.now
         let result = try await refusing(label) {
@@ -97,11 +77,11 @@ struct SyncRoutes {
                 "quarantined": "\(result.quarantined)", "acked_through": "\(result.ack.ackedThrough)",
             ])
         if result.gap { logger.notice("push refused: it starts past the high-water mark", metadata: ["acked_through": "\(result.ack.ackedThrough)"]) }
-        return try .json(result.ack)
+        return try Response.json(result.ack)
     }
 
     private func pull(_ request: Request, _ context: HubRequestContext) async throws -> Response {
-        let principal = try await principal(context)
+        let principal = try context.principal()
         let garrison = try target(request, principal)
         let cursor = try request.integer("cursor", default: 0, in: 0...Int64.max)
         let limit = Int(try request.integer("limit", default: 1_000, in: 1...Int64(configuration.maxPull)))
@@ -112,8 +92,8 @@ struct SyncRoutes {
         // And how many it set aside (the hub kept refusing each alone), with the code of the oldest's refusal.
         let setAside = request.text("set_aside") == nil ? nil : try request.integer("set_aside", default: 0, in: 0...Int64.max)
         let setAsideCode = request.text("set_aside_code")
-        if let setAsideCode, setAsideCode.range(of: #"^[a-z0-9_]{1,64}$"#, options: .regularExpression) == nil {
-            throw Problem.badRequest("invalid_parameter", "set_aside_code is a problem code: 1–64 of a–z, 0–9 and _")
+        if let setAsideCode, ProblemCode(validating: setAsideCode) == nil {
+            throw Problem.badRequest(.invalidParameter, "set_aside_code is a problem code: 1–64 of a–z, 0–9 and _")
         }
         let reported = NodeReport(queueDepth: queue, setAside: setAside, setAsideCode: setAsideCode)
         let generation = signals.generation(of: garrison.rawValue)
@@ -131,13 +111,13 @@ struct SyncRoutes {
     }
 
     private func snapshot(_ request: Request, _ context: HubRequestContext) async throws -> Response {
-        let principal = try await principal(context)
+        let principal = try context.principal()
         let garrison = try target(request, principal)
         let after = request.text("after") ?? ""
         let limit = Int(try request.integer("limit", default: 500, in: 1...Int64(configuration.maxPull)))
         let label = principal.garrison?.rawValue ?? principal.role.rawValue
         let page = try await refusing(label) { try await store.snapshot(of: garrison, after: after, limit: limit, for: principal) }
-        return try .json(page)
+        return try Response.json(page)
     }
 
     /// The garrison a read is about: a node's own (a `garrison` parameter naming another is refused); the
@@ -146,15 +126,15 @@ struct SyncRoutes {
         let asked = request.text("garrison").map(GarrisonCode.init(rawValue:))
         if let own = principal.garrison {
             if let asked, asked != own {
-                metrics.refused(garrison: own.rawValue, code: "cross_tenant")
-                throw Problem.forbidden("cross_tenant", "this certificate is for garrison \(own); it cannot read garrison \(asked)")
+                metrics.refused(garrison: own.rawValue, code: .crossTenant)
+                throw Problem.forbidden(.crossTenant, "this certificate is for garrison \(own); it cannot read garrison \(asked)")
             }
             return own
         }
         guard let asked else {
-            throw Problem.badRequest("missing_parameter", "the national role names the garrison to read: ?garrison=CODE")
+            throw Problem.badRequest(.missingParameter, "the national role names the garrison to read: ?garrison=CODE")
         }
-        guard registry.contains(asked) else { throw Problem.notFound("unknown_garrison", "garrison \(asked) does not exist") }
+        guard registry.contains(asked) else { throw Problem.notFound(.unknownGarrison, "garrison \(asked) does not exist") }
         return asked
     }
 

@@ -67,10 +67,21 @@ public struct Hub: Sendable {
         self.signals = FeedSignals()
     }
 
+    /// Raises the descriptor limit and says when the listeners' caps could still exhaust it.
+    private func descriptorBudget() {
+        var caps = [(key: "limits.max_connections (sync)", cap: configuration.listenerLimits.maxConnections)]
+        if configuration.enrollmentAddress != nil { caps.append((key: "limits.max_connections (enrollment)", cap: configuration.listenerLimits.maxConnections)) }
+        if configuration.opsAddress != nil { caps.append((key: "limits.max_connections (ops)", cap: configuration.listenerLimits.maxConnections)) }
+        if configuration.intakeAddress != nil { caps.append((key: "intake.max_connections", cap: configuration.intakeLimits.maxConnections)) }
+        // The pool's connections, the listening sockets, event loops, logs and the revocation list: 64 is ample.
+        DescriptorBudget.check(caps: caps, reserve: configuration.database.poolSize + 64, logger: logger)
+    }
+
     /// Runs until cancelled or, with `signals`, until SIGTERM/SIGINT: then stops accepting, drains in-flight
     /// requests (a push in flight commits or rolls back whole) and closes the pool.
     public func run(gracefulShutdownSignals: [UnixSignal] = []) async throws {
         let tls = try HubTLS.serverConfiguration(configuration)
+        descriptorBudget()
         if let path = configuration.validationCountiesPath {
             do {
                 store.adopt(boundaries: try CountyRouter.load(geoJSONAt: path))
@@ -79,23 +90,22 @@ public struct Hub: Sendable {
             }
         }
         let router = Router(context: HubRequestContext.self)
-        router.middlewares.add(ProblemMiddleware())
+        router.middlewares.add(HubFailures.middleware(HubRequestContext.self))
+        // Every route of the TLS listener knows its caller; the groups' RoleGates decide what it may do.
+        router.middlewares.add(CertificateAuthenticator(gatekeeper: gatekeeper))
         router.addOpenAPI(HubOpenAPI.tls)
         let ownCertificates = try HubTLS.ownCertificates(configuration)
         SyncRoutes(
-            store: store, signals: signals, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration,
+            store: store, signals: signals, metrics: metrics, configuration: configuration,
             registry: .standard
         ).register(on: router)
-        AdminRoutes(store: store, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration).register(on: router)
+        AdminRoutes(store: store, metrics: metrics, configuration: configuration).register(on: router)
         let rollout = RolloutRoutes(
             store: store, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration, ownCertificates: ownCertificates)
         rollout.register(on: router)
         // On the TLS listener the metrics (certificates, garrisons, refusals) are for administrators only.
-        let keeper = gatekeeper, hubMetrics = metrics
         OpsRoutes(store: store, metrics: metrics, listeners: listeners.all, certificates: { try await rollout.certificateLines() })
-            .register(on: router, admitToMetrics: { context in
-                _ = try await AdminRoutes.administrator(context, gatekeeper: keeper, metrics: hubMetrics)
-            })
+            .register(on: router, metricsOn: router.group().add(middleware: RoleGate.administrators(metrics: metrics)))
         let ports = self.ports
         var app = Application(
             router: router, server: try .limited(configuration.listenerLimits, stats: listeners.tls, tls: tls),
@@ -112,11 +122,11 @@ public struct Hub: Sendable {
         if let intake = try intakeListener(ports: ports) { app.addServices(intake) }
         if let ops = configuration.opsAddress {
             let opsRouter = Router()
-            opsRouter.middlewares.add(ProblemMiddleware())
+            opsRouter.middlewares.add(HubFailures.middleware(BasicRequestContext.self))
             opsRouter.addOpenAPI(HubOpenAPI.opsListener)
             // The ops listener binds to the host's loopback for local probes and Prometheus: open to them.
             OpsRoutes(store: store, metrics: metrics, listeners: listeners.all, certificates: { try await rollout.certificateLines() })
-                .register(on: opsRouter, admitToMetrics: nil)
+                .register(on: opsRouter, metricsOn: opsRouter.group())
             app.addServices(
                 Application(
                     router: opsRouter, server: try .limited(configuration.listenerLimits, stats: listeners.ops), configuration: .init(address: .hostname(ops.host, port: ops.port), serverName: "garrison-hub-ops"),
@@ -177,7 +187,7 @@ public struct Hub: Sendable {
             throw HubStoreError(description: "enrollment.ca_key: \(keyPath) cannot be read (\(error.localizedDescription))")
         }
         let router = Router()
-        router.middlewares.add(ProblemMiddleware())
+        router.middlewares.add(HubFailures.middleware(BasicRequestContext.self))
         EnrollmentRoutes(store: store, metrics: metrics, authority: authority, certificateDays: configuration.enrollmentCertificateDays)
             .register(on: router)
         return Application(
@@ -202,7 +212,7 @@ public struct Hub: Sendable {
             }
         }
         let routes = Router(context: IntakeRequestContext.self)
-        routes.middlewares.add(ProblemMiddleware())
+        routes.middlewares.add(HubFailures.middleware(IntakeRequestContext.self))
         IntakeRoutes(
             store: store, metrics: metrics, configuration: configuration, router: router,
             keyring: IntakeKeyring(store: store, configured: try IntakeSecret.configured(configuration))

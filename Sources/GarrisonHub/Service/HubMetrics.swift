@@ -1,4 +1,5 @@
 import Foundation
+import GarrisonCore
 import GarrisonHTTP
 import Prometheus
 import Synchronization
@@ -37,9 +38,9 @@ public final class HubMetrics: Sendable {
     }
 
     /// Counts a refusal: `cross_tenant`, `garrison_planned`, `garrison_suspended`, `too_large`, …
-    func refused(garrison: String, code: String) {
+    func refused(garrison: String, code: ProblemCode) {
         count("refusals", "Requests refused, by the sender's garrison and the problem code",
-              labels: [("garrison", garrison), ("code", code)], by: 1)
+              labels: [("garrison", garrison), ("code", code.rawValue)], by: 1)
     }
 
     /// Sets a per-garrison gauge read from the database at scrape time.

@@ -36,10 +36,10 @@ extension HubStore {
                 "SELECT number, record::text, resolution, resolved_by FROM conflicts WHERE number = \(number) FOR UPDATE",
                 logger: self.logger)
             guard let entry = try await Self.conflictEntries(rows).first else {
-                throw Problem.notFound("unknown_conflict", "there is no conflict number \(number)")
+                throw Problem.notFound(.unknownConflict, "there is no conflict number \(number)")
             }
             guard entry.resolution == nil else {
-                throw Problem.conflict("already_resolved", "conflict \(number) was resolved (\(entry.resolution!)) by \(entry.resolvedBy ?? "?")")
+                throw Problem.conflict(.alreadyResolved, "conflict \(number) was resolved (\(entry.resolution!)) by \(entry.resolvedBy ?? "?")")
             }
             if override { try await self.writeOverride(entry.record, by: admin, nowMillis: nowMillis, on: connection) }
             let resolution = override ? "overridden" : "kept"
@@ -55,7 +55,7 @@ extension HubStore {
     private func writeOverride(_ record: ConflictRecord, by admin: Principal, nowMillis: Int64, on connection: PostgresConnection) async throws {
         let current = try await loadStates([record.reportID], on: connection)
         guard let state = current[record.reportID] else {
-            throw Problem.notFound("unknown_report", "report \(record.reportID) no longer exists")
+            throw Problem.notFound(.unknownReport, "report \(record.reportID) no longer exists")
         }
         let stamp = clock.withLock { clock -> HLC in
             if let latest = state.latestStamp { clock.observe(latest, physicalMillis: nowMillis) }
@@ -66,18 +66,18 @@ extension HubStore {
             guard let status = record.loser.value.stringValue.flatMap(ReportStatus.init(rawValue:)), let existing = state.status,
                 let epoch = existing.nextEpoch
             else {
-                throw Problem.conflict("cannot_override", "the losing status cannot be restored")
+                throw Problem.conflict(.cannotOverride, "the losing status cannot be restored")
             }
             // Same epoch and a lower rank would lose to the register; a new epoch is the explicit reopen.
             change.status = StatusRegister(status: status, epoch: epoch, stamp: stamp, base: existing.stamp)
         } else if let field = ReportField(rawValue: record.field) {
             change.fields[field] = Register(value: record.loser.value, stamp: stamp, base: state.fields[field]?.stamp)
         } else {
-            throw Problem.conflict("cannot_override", "field \(record.field) is unknown to this hub")
+            throw Problem.conflict(.cannotOverride, "field \(record.field) is unknown to this hub")
         }
         let plan = applier.planSingle(change, from: admin, current: state, nowMillis: nowMillis)
         if let refused = plan.quarantined.first {
-            throw Problem.conflict("cannot_override", "the override was refused: \(refused.reason)")
+            throw Problem.conflict(.cannotOverride, "the override was refused: \(refused.reason)")
         }
         let writer = PlanWriter()
         _ = try await writer.write(plan, current: current, sender: .init(principal: admin), on: connection, logger: logger)
@@ -124,13 +124,13 @@ extension HubStore {
             let plan = self.applier.planSingle(entry.change, from: sender, current: current[entry.change.reportID], nowMillis: nowMillis)
             if let refused = plan.quarantined.first {
                 try await connection.query(
-                    "UPDATE quarantine SET reason_code = \(refused.reason.code), reason_message = \(refused.reason.message) WHERE id = \(id)",
+                    "UPDATE quarantine SET reason_code = \(refused.reason.code.rawValue), reason_message = \(refused.reason.message) WHERE id = \(id)",
                     logger: self.logger)
-                throw Problem.conflict("still_refused", "quarantined change \(id) is still refused: \(refused.reason)")
+                throw Problem.conflict(.stillRefused, "quarantined change \(id) is still refused: \(refused.reason)")
             }
             let writer = PlanWriter()
             let collisions = try await writer.write(plan, current: current, sender: .init(principal: admin), on: connection, logger: self.logger)
-            guard collisions.isEmpty else { throw Problem.conflict("report_exists", "report \(entry.change.reportID) exists in another garrison") }
+            guard collisions.isEmpty else { throw Problem.conflict(.reportExists, "report \(entry.change.reportID) exists in another garrison") }
             try await writer.appendFeed(plan, on: connection, logger: self.logger)
             return try await self.close(id, state: "retried", by: admin, on: connection)
         }
@@ -151,10 +151,10 @@ extension HubStore {
             FROM quarantine WHERE id = \(id) FOR UPDATE
             """, logger: logger)
         guard let entry = try await Self.quarantineEntries(rows).first else {
-            throw Problem.notFound("unknown_quarantine", "there is no quarantined change \(id)")
+            throw Problem.notFound(.unknownQuarantine, "there is no quarantined change \(id)")
         }
         guard entry.state == "open" else {
-            throw Problem.conflict("already_resolved", "quarantined change \(id) was \(entry.state) by \(entry.resolvedBy ?? "?")")
+            throw Problem.conflict(.alreadyResolved, "quarantined change \(id) was \(entry.state) by \(entry.resolvedBy ?? "?")")
         }
         return entry
     }
@@ -166,7 +166,7 @@ extension HubStore {
             RETURNING id, garrison, node_id, role, seq, change::text, reason_code, reason_message, state, resolved_by
             """, logger: logger)
         guard let entry = try await Self.quarantineEntries(rows).first else {
-            throw Problem.notFound("unknown_quarantine", "there is no quarantined change \(id)")
+            throw Problem.notFound(.unknownQuarantine, "there is no quarantined change \(id)")
         }
         return entry
     }
@@ -179,7 +179,7 @@ extension HubStore {
                 QuarantineEntry(
                     id: row.0, garrison: row.1, nodeID: row.2, role: row.3, seq: row.4,
                     change: try decoder.decode(Change.self, from: Data(row.5.utf8)),
-                    reason: QuarantineReason(code: row.6, message: row.7), state: row.8, resolvedBy: row.9))
+                    reason: QuarantineReason(code: ProblemCode(rawValue: row.6), message: row.7), state: row.8, resolvedBy: row.9))
         }
         return entries
     }

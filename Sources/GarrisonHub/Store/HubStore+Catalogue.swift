@@ -32,10 +32,10 @@ extension HubStore {
         let latest = try await catalogues().last
         guard catalogue.version == (latest?.version ?? 0) + 1 else {
             throw Problem.conflict(
-                "catalogue_version", "the next catalogue version is \((latest?.version ?? 0) + 1), not \(catalogue.version)")
+                .catalogueVersion, "the next catalogue version is \((latest?.version ?? 0) + 1), not \(catalogue.version)")
         }
         if let latest, let missing = latest.categories.first(where: { catalogue.category($0.id) == nil }) {
-            throw Problem(.unprocessableContent, code: "category_removed",
+            throw Problem(.unprocessableContent, code: .categoryRemoved,
                 detail: "category \(missing.id) (\(missing.name)) is missing: retire it (\"active\": false) instead, reports keep it")
         }
         let encoder = JSONEncoder()

@@ -12,13 +12,13 @@ extension HubStore {
         role: CertificateIdentity.Role, garrison: GarrisonCode?, ttl: Duration, by admin: Principal
     ) async throws -> EnrollmentToken {
         guard role == .node || role == .national else {
-            throw Problem.badRequest("invalid_role", "enrollment is for a garrison's node or the national node")
+            throw Problem.badRequest(.invalidRole, "enrollment is for a garrison's node or the national node")
         }
         guard (role == .node) == (garrison != nil) else {
-            throw Problem.badRequest("invalid_garrison", role == .node ? "a node token names its garrison" : "a national token names no garrison")
+            throw Problem.badRequest(.invalidGarrison, role == .node ? "a node token names its garrison" : "a national token names no garrison")
         }
         if let garrison, !GarrisonRegistry.standard.contains(garrison) {
-            throw Problem.notFound("unknown_garrison", "garrison \(garrison) does not exist")
+            throw Problem.notFound(.unknownGarrison, "garrison \(garrison) does not exist")
         }
         let tokenID = Self.randomHex(bytes: 6)
         let secret = Self.randomHex(bytes: 32)
@@ -60,7 +60,7 @@ extension HubStore {
     ) async throws -> EnrollmentResponse {
         let parts = request.token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw Problem(.unauthorized, code: "invalid_token", detail: "the enrollment token is malformed; it looks like <id>.<secret>")
+            throw Problem(.unauthorized, code: .invalidToken, detail: "the enrollment token is malformed; it looks like <id>.<secret>")
         }
         let tokenID = String(parts[0])
         let secretHash = Self.sha256Hex(String(parts[1]))
@@ -73,19 +73,19 @@ extension HubStore {
             var found: (String, String, String?, Date, Date?, String?)?
             for try await row in rows.decode((String, String, String?, Date, Date?, String?).self) { found = row }
             guard let (storedHash, roleText, garrisonText, expiresAt, usedAt, usedBy) = found, storedHash == secretHash else {
-                throw Problem(.unauthorized, code: "invalid_token", detail: "the enrollment token is not one this hub issued")
+                throw Problem(.unauthorized, code: .invalidToken, detail: "the enrollment token is not one this hub issued")
             }
             if let usedAt {
                 throw Problem.forbidden(
-                    "token_used", "the enrollment token was used at \(ISO8601DateFormatter().string(from: usedAt)) by node \(usedBy ?? "?"); ask for a new one")
+                    .tokenUsed, "the enrollment token was used at \(ISO8601DateFormatter().string(from: usedAt)) by node \(usedBy ?? "?"); ask for a new one")
             }
             guard expiresAt > now else {
                 throw Problem.forbidden(
-                    "token_expired", "the enrollment token expired at \(ISO8601DateFormatter().string(from: expiresAt)); ask for a new one")
+                    .tokenExpired, "the enrollment token expired at \(ISO8601DateFormatter().string(from: expiresAt)); ask for a new one")
             }
             guard request.garrison == garrisonText else {
                 throw Problem.forbidden(
-                    "wrong_garrison",
+                    .wrongGarrison,
                     "the token is for \(garrisonText.map { "garrison \($0)" } ?? "the national node"), "
                         + "not \(request.garrison.map { "garrison \($0)" } ?? "the national node")")
             }

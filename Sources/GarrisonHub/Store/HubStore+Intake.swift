@@ -46,12 +46,12 @@ extension HubStore {
                 phase = RolloutPhase(rawValue: text)
             }
             guard phase?.syncs == true else {
-                throw Problem.conflict("not_covered_yet", "the threat map does not cover garrison \(garrison) yet")
+                throw Problem.conflict(.notCoveredYet, "the threat map does not cover garrison \(garrison) yet")
             }
             let fromAddress = try await Self.countAddress(
                 purpose: "reports", limits.addressHash, day: day, on: connection, logger: self.logger)
             guard fromAddress <= limits.perAddress else {
-                throw Problem(.tooManyRequests, code: "address_limit",
+                throw Problem(.tooManyRequests, code: .addressLimit,
                     detail: "this address has sent its \(limits.perAddress) report(s) for today; try again tomorrow")
             }
             var count = 0
@@ -65,7 +65,7 @@ extension HubStore {
                 count = reports
             }
             guard count <= limits.perDevice else {
-                throw Problem(.tooManyRequests, code: "daily_limit",
+                throw Problem(.tooManyRequests, code: .dailyLimit,
                     detail: "this device has sent its \(limits.perDevice) report(s) for today; try again tomorrow")
             }
             let plan = self.applier.planSingle(change, from: Self.intake, current: nil, nowMillis: nowMillis)
@@ -77,7 +77,7 @@ extension HubStore {
             }
             let writer = PlanWriter()
             let collisions = try await writer.write(plan, current: [:], sender: .init(principal: Self.intake), on: connection, logger: self.logger)
-            guard collisions.isEmpty else { throw Problem.conflict("report_exists", "report \(change.reportID) exists") }
+            guard collisions.isEmpty else { throw Problem.conflict(.reportExists, "report \(change.reportID) exists") }
             try await writer.appendFeed(plan, on: connection, logger: self.logger)
             return state
         }
@@ -90,7 +90,7 @@ extension HubStore {
             let issued = try await Self.countAddress(
                 purpose: "credentials", addressHash, day: day.description, on: connection, logger: self.logger)
             guard issued <= perDay else {
-                throw Problem(.tooManyRequests, code: "issuance_limit",
+                throw Problem(.tooManyRequests, code: .issuanceLimit,
                     detail: "this address has been given its \(perDay) device credential(s) for today; try again tomorrow")
             }
         }

@@ -38,7 +38,7 @@ extension HubStore {
             let pending = request.changes.filter { refused[$0.seq] == nil }
             guard pending.count > 1 else {
                 let reason = QuarantineReason(
-                    code: "refused_by_database",
+                    code: .refusedByDatabase,
                     message: "the database refused the change (SQLSTATE \(error.serverInfo?[.sqlState] ?? "-")): "
                         + "\(error.serverInfo?[.message]?.prefix(300) ?? "no message")")
                 logger.warning("change refused by the database; quarantined", metadata: [
@@ -127,7 +127,7 @@ extension HubStore {
                 unavailable.formUnion(collision.ids)
             }
         }
-        throw Problem.conflict("report_exists", "report ids of this batch keep colliding with existing reports")
+        throw Problem.conflict(.reportExists, "report ids of this batch keep colliding with existing reports")
     }
 
     /// Registers the sender (first contact) or marks it seen, locks its row and returns its high-water mark.
@@ -144,16 +144,16 @@ extension HubStore {
                 RETURNING high_water, COALESCE(garrison, ''), role, (SELECT phase FROM g)
                 """, logger: logger)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
-            throw Problem.conflict("node_id_taken", "node id \(principal.site) is registered to another garrison")
+            throw Problem.conflict(.nodeIdTaken, "node id \(principal.site) is registered to another garrison")
         }
         for try await (highWater, registeredGarrison, role, phase) in rows.decode((Int64, String, String, String?).self) {
             guard registeredGarrison == garrison, role == principal.role.rawValue else {
                 throw Problem.conflict(
-                    "node_id_taken", "node id \(principal.site) is registered as \(role) of \"\(registeredGarrison)\"")
+                    .nodeIdTaken, "node id \(principal.site) is registered as \(role) of \"\(registeredGarrison)\"")
             }
             if principal.role == .node {
                 guard let phase = phase.flatMap(RolloutPhase.init(rawValue:)) else {
-                    throw Problem.notFound("unknown_garrison", "garrison \(garrison) does not exist")
+                    throw Problem.notFound(.unknownGarrison, "garrison \(garrison) does not exist")
                 }
                 guard phase.syncs else { throw Problem.phaseRefusal(principal.garrison!, phase) }
             }
@@ -198,6 +198,6 @@ extension Problem {
     static func phaseRefusal(_ garrison: GarrisonCode, _ phase: RolloutPhase) -> Problem {
         let why = phase == .planned
             ? "is planned and not yet enrolled in the rollout" : "is suspended by the administrators"
-        return Problem.forbidden("garrison_\(phase.rawValue)", "garrison \(garrison) \(why) (phase \(phase.rawValue)); sync is refused")
+        return Problem.forbidden(phase == .planned ? .garrisonPlanned : .garrisonSuspended, "garrison \(garrison) \(why) (phase \(phase.rawValue)); sync is refused")
     }
 }

@@ -24,7 +24,7 @@ extension HubStore {
         of garrison: GarrisonCode, _ action: PhaseAction, by actor: Principal, reason: String, gates settings: RolloutGates
     ) async throws -> PhaseChangeResult {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw Problem.badRequest("reason_required", "say why: every change of phase is audited with its reason")
+            throw Problem.badRequest(.reasonRequired, "say why: every change of phase is audited with its reason")
         }
         return try await transaction(as: .all) { connection in
             var current: RolloutPhase?
@@ -33,7 +33,7 @@ extension HubStore {
             ).decode(String.self) {
                 current = RolloutPhase(rawValue: phase)
             }
-            guard let current else { throw Problem.notFound("unknown_garrison", "garrison \(garrison) does not exist") }
+            guard let current else { throw Problem.notFound(.unknownGarrison, "garrison \(garrison) does not exist") }
             let target = try await self.target(of: action, from: current, garrison: garrison, on: connection)
             var checks: [GateCheck] = []
             if action == .promote {
@@ -41,7 +41,7 @@ extension HubStore {
                 let failed = checks.filter { !$0.passed }
                 if !failed.isEmpty {
                     throw Problem.conflict(
-                        "gate_failed",
+                        .gateFailed,
                         "garrison \(garrison) stays \(current.rawValue); "
                             + failed.map { "gate \($0.gate) failed: \($0.detail)" }.joined(separator: "; "))
                 }
@@ -95,12 +95,12 @@ extension HubStore {
         switch (action, current) {
         case (.promote, .planned): return .pilot
         case (.promote, .pilot): return .live
-        case (.promote, .live): throw Problem.conflict("already_live", "garrison \(garrison) is already live")
+        case (.promote, .live): throw Problem.conflict(.alreadyLive, "garrison \(garrison) is already live")
         case (.promote, .suspended):
-            throw Problem.conflict("suspended", "garrison \(garrison) is suspended; resume it first")
+            throw Problem.conflict(.suspended, "garrison \(garrison) is suspended; resume it first")
         case (.suspend, .pilot), (.suspend, .live): return .suspended
         case (.suspend, _):
-            throw Problem.conflict("invalid_transition", "garrison \(garrison) is \(current.rawValue); only pilot or live can be suspended")
+            throw Problem.conflict(.invalidTransition, "garrison \(garrison) is \(current.rawValue); only pilot or live can be suspended")
         case (.resume, .suspended):
             // Back to where it was suspended from: the latest audited suspension says.
             for try await from in try await connection.query(
@@ -113,7 +113,7 @@ extension HubStore {
             }
             return .pilot
         case (.resume, _):
-            throw Problem.conflict("invalid_transition", "garrison \(garrison) is \(current.rawValue), not suspended")
+            throw Problem.conflict(.invalidTransition, "garrison \(garrison) is \(current.rawValue), not suspended")
         }
     }
 

@@ -70,7 +70,7 @@ struct PlanWriter {
             let kept = item.change.scrubbedForStorage
             quarantine.reports.append(kept.reportID)
             quarantine.changes.append(String(decoding: try encoder.encode(kept), as: UTF8.self))
-            quarantine.codes.append(item.reason.code.scrubbedForStorage)
+            quarantine.codes.append(item.reason.code.rawValue.scrubbedForStorage)
             quarantine.messages.append(item.reason.message.scrubbedForStorage)
         }
         let principal = sender.principal

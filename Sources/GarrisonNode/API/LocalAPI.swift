@@ -14,39 +14,33 @@ struct LocalAPI: Sendable {
 
     private var store: NodeStore { node.store }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<NodeRequestContext>) {
         router.addOpenAPI(NodeOpenAPI.document)
-        let reports = router.group("v1/reports")
+        // The staff's routes need a unit's token; the probes, the status and the public statistics do not.
+        let staff = router.group().add(middleware: UnitTokenAuthenticator(store: store)).add(middleware: UnitRequired())
+        let reports = staff.group("v1/reports")
         reports.post { request, context in
-            try await answering(context) {
-                let unit = try authenticate(request)
-                let body = try await request.decodeJSON(CreateReportRequest.self, limit: node.configuration.maxBodyBytes)
-                let write = try node.desk.create(body, by: unit)
-                return try written(write, status: .created)
-            }
+            let unit = try context.unit()
+            let body = try await request.decodeJSON(CreateReportRequest.self, limit: node.configuration.maxBodyBytes)
+            let write = try node.desk.create(body, by: unit)
+            return try written(write, status: .created)
         }
         reports.get { request, context in
-            try await answering(context) {
-                _ = try authenticate(request)
-                let filter = try ReportFilter(request)
-                let now = node.clock()
-                let found = try store.reports(filter, nowMillis: now)
-                return try Response.json(ReportPage(
-                    reports: found.map { ReportView($0, nowMillis: now) },
-                    nextAfter: found.count == filter.limit ? found.last?.reportID : nil))
-            }
+            let filter = try ReportFilter(request)
+            let now = node.clock()
+            let found = try store.reports(filter, nowMillis: now)
+            return try Response.json(ReportPage(
+                reports: found.map { ReportView($0, nowMillis: now) },
+                nextAfter: found.count == filter.limit ? found.last?.reportID : nil))
         }
         reports.get(":id") { request, context in
-            try await answering(context) {
-                _ = try authenticate(request)
-                let id = try context.parameters.require("id")
-                guard let state = try store.report(id) else {
-                    throw Problem.notFound("unknown_report", "no report \(id) here")
-                }
-                return try Response.json(ReportDetail(
-                    report: ReportView(state, nowMillis: node.clock()), history: try store.history(id).map(HistoryView.init),
-                    conflicts: try store.conflicts(reportID: id)))
+            let id = try context.parameters.require("id")
+            guard let state = try store.report(id) else {
+                throw Problem.notFound(.unknownReport, "no report \(id) here")
             }
+            return try Response.json(ReportDetail(
+                report: ReportView(state, nowMillis: node.clock()), history: try store.history(id).map(HistoryView.init),
+                conflicts: try store.conflicts(reportID: id)))
         }
         action(reports, "card", CardRequest.self) { id, body, unit in try node.desk.openCard(id, body, by: unit) }
         action(reports, "status", StatusRequest.self) { id, body, unit in try node.desk.moveStatus(id, to: body.status, by: unit) }
@@ -58,71 +52,51 @@ struct LocalAPI: Sendable {
         action(reports, "duplicate", DuplicateRequest.self) { id, body, user in try node.nationalDesk.linkDuplicate(id, of: body.of, by: user) }
         action(reports, "hidden", HiddenRequest.self) { id, body, user in try node.nationalDesk.hide(id, body.hidden, by: user) }
 
-        router.get("v1/catalogue") { request, context in
-            try await answering(context) {
-                _ = try authenticate(request)
-                return try Response.json(store.latestCatalogue)
-            }
+        staff.get("v1/catalogue") { request, context in
+            return try Response.json(store.latestCatalogue)
         }
-        router.post("v1/catalogue") { request, context in
-            try await answering(context) {
-                let user = try authenticate(request)
-                let body = try await request.decodeJSON(PublishCatalogueRequest.self, limit: node.configuration.maxBodyBytes)
-                return try await publish(body, by: user, context)
-            }
+        staff.post("v1/catalogue") { request, context in
+            let user = try context.unit()
+            let body = try await request.decodeJSON(PublishCatalogueRequest.self, limit: node.configuration.maxBodyBytes)
+            return try await publish(body, by: user, context)
         }
-        router.get("v1/conflicts") { request, context in
-            try await answering(context) {
-                _ = try authenticate(request)
-                return try Response.json(["conflicts": try store.conflicts()])
-            }
+        staff.get("v1/conflicts") { request, context in
+            return try Response.json(["conflicts": try store.conflicts()])
         }
-        router.get("v1/rejections") { request, context in
-            try await answering(context) {
-                _ = try authenticate(request)
-                return try Response.json(["rejections": try store.rejections()])
-            }
+        staff.get("v1/rejections") { request, context in
+            return try Response.json(["rejections": try store.rejections()])
         }
-        router.get("v1/stats") { request, context in
-            try await answering(context) {
-                _ = try authenticate(request)
-                return try statistics(request, publicOnly: false)
-            }
+        staff.get("v1/stats") { request, context in
+            return try statistics(request, publicOnly: false)
         }
         router.get("v1/public/stats") { request, context in
-            try await answering(context) { try statistics(request, publicOnly: true) }
+            try statistics(request, publicOnly: true)
         }
         router.get("v1/status") { _, context in
-            try await answering(context) { try Response.json(try node.statusView()) }
+            try Response.json(try node.statusView())
         }
         router.get("healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
         router.get("readyz") { _, context in
-            try await answering(context) {
-                _ = try store.checkpoint()
-                return Response.jsonBytes(Array(#"{"status":"ready"}"#.utf8))
-            }
+            _ = try store.checkpoint()
+            return Response.jsonBytes(Array(#"{"status":"ready"}"#.utf8))
         }
         router.get("metrics") { _, context in
-            try await answering(context) {
-                var response = Response.jsonBytes(node.metrics.render(try node.statusView(), nowMillis: node.clock(), api: node.apiStats.snapshot))
-                response.headers[.contentType] = "text/plain; version=0.0.4"
-                return response
-            }
+            var response = Response.jsonBytes(node.metrics.render(try node.statusView(), nowMillis: node.clock(), api: node.apiStats.snapshot))
+            response.headers[.contentType] = "text/plain; version=0.0.4"
+            return response
         }
     }
 
     /// `POST /v1/reports/{id}/<name>` with a JSON body, answered with the report's new state.
     private func action<Body: Decodable & Sendable>(
-        _ group: RouterGroup<BasicRequestContext>, _ name: String, _ type: Body.Type, status: HTTPResponse.Status = .ok,
+        _ group: RouterGroup<NodeRequestContext>, _ name: String, _ type: Body.Type, status: HTTPResponse.Status = .ok,
         _ perform: @escaping @Sendable (String, Body, UnitPrincipal) throws -> LocalWrite
     ) {
         group.post(":id/\(name)") { request, context in
-            try await answering(context) {
-                let unit = try authenticate(request)
-                let id = try context.parameters.require("id")
-                let body = try await request.decodeJSON(Body.self, limit: node.configuration.maxBodyBytes)
-                return try written(try perform(id, body, unit), status: status)
-            }
+            let unit = try context.unit()
+            let id = try context.parameters.require("id")
+            let body = try await request.decodeJSON(Body.self, limit: node.configuration.maxBodyBytes)
+            return try written(try perform(id, body, unit), status: status)
         }
     }
 
@@ -136,9 +110,9 @@ struct LocalAPI: Sendable {
 
     /// Publishes the next catalogue version through the hub (the hub must be reachable: a catalogue is one
     /// national decision, not an offline write), then adopts every version the hub holds.
-    private func publish(_ body: PublishCatalogueRequest, by user: UnitPrincipal, _ context: BasicRequestContext) async throws -> Response {
+    private func publish(_ body: PublishCatalogueRequest, by user: UnitPrincipal, _ context: NodeRequestContext) async throws -> Response {
         guard user.role == .national, store.principal.role == .national, let client = node.client else {
-            throw Problem.forbidden("national_only", "only national HQ staff at the national node publish the catalogue")
+            throw Problem.forbidden(.nationalOnly, "only national HQ staff at the national node publish the catalogue")
         }
         let catalogue: CategoryCatalogue
         do {
@@ -155,7 +129,7 @@ struct LocalAPI: Sendable {
             throw error
         } catch {
             context.logger.warning("publishing the catalogue failed", metadata: ["error": "\(error)"])
-            throw Problem(.serviceUnavailable, code: "hub_unreachable", detail: "the hub could not be reached; publish again later")
+            throw Problem(.serviceUnavailable, code: .hubUnreachable, detail: "the hub could not be reached; publish again later", retryAfterSeconds: 30)
         }
         context.logger.notice("category catalogue published", metadata: ["version": "\(catalogue.version)", "by": "\(user.author)"])
         return try Response.json(catalogue, status: .created)
@@ -169,12 +143,12 @@ struct LocalAPI: Sendable {
         let to = try request.integer("to", default: now + 1, in: 1...Int64.max)
         let from = try request.integer("from", default: to - 365 * 86_400_000, in: 0...(to - 1))
         guard let period = StatisticsQuery.Period(rawValue: request.text("period") ?? "month") else {
-            throw Problem.badRequest("invalid_parameter", "period is day, week or month")
+            throw Problem.badRequest(.invalidParameter, "period is day, week or month")
         }
         var garrison: GarrisonCode?
         if let code = request.text("garrison") {
             guard GarrisonRegistry.standard.contains(GarrisonCode(rawValue: code)) else {
-                throw Problem.badRequest("invalid_parameter", "garrison \"\(code)\" is not one of the 17 garrisons")
+                throw Problem.badRequest(.invalidParameter, "garrison \"\(code)\" is not one of the 17 garrisons")
             }
             garrison = GarrisonCode(rawValue: code)
         }
@@ -194,25 +168,11 @@ struct LocalAPI: Sendable {
             response.headers[.contentDisposition] = "attachment; filename=\"garrison-statistics.csv\""
             return response
         default:
-            throw Problem.badRequest("invalid_parameter", "format is json or csv")
+            throw Problem.badRequest(.invalidParameter, "format is json or csv")
         }
     }
 
-    private func authenticate(_ request: Request) throws -> UnitPrincipal {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw Problem(.unauthorized, code: "token_required",
-                detail: "send the unit's token as `Authorization: Bearer …` (tokens come from `garrison node token issue`)")
-        }
-        guard let unit = try store.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
-            throw Problem(.unauthorized, code: "invalid_token", detail: "the token is unknown or revoked")
-        }
-        return unit
-    }
 
-    /// Runs a handler: every failure answers problem+json, nothing internal in it.
-    private func answering(_ context: BasicRequestContext, _ body: () async throws -> Response) async throws -> Response {
-        try await Problem.answering(context, service: "node", body)
-    }
 }
 
 /// `GET /v1/reports`.
@@ -240,7 +200,7 @@ extension ReportFilter {
         self.init()
         if let text = request.text("status") {
             guard let status = ReportStatus(rawValue: text) else {
-                throw Problem.badRequest("invalid_parameter", "status \"\(text)\" is not a status")
+                throw Problem.badRequest(.invalidParameter, "status \"\(text)\" is not a status")
             }
             self.status = status
         }
@@ -249,7 +209,7 @@ extension ReportFilter {
         unit = request.text("unit")
         if let text = request.text("overdue") {
             guard let deadline = Deadlines.Deadline(rawValue: text) else {
-                throw Problem.badRequest("invalid_parameter", "overdue is \"read\" (2 days) or \"verify\" (5 days)")
+                throw Problem.badRequest(.invalidParameter, "overdue is \"read\" (2 days) or \"verify\" (5 days)")
             }
             overdue = deadline
         }

@@ -13,11 +13,11 @@ struct NationalDesk: Sendable {
     func reassign(_ id: String, to garrison: String, by user: UnitPrincipal) throws -> LocalWrite {
         let target = GarrisonCode(rawValue: garrison)
         guard GarrisonRegistry.standard.contains(target) else {
-            throw Problem(.unprocessableContent, code: "unknown_garrison", detail: "no garrison has code \"\(garrison)\"")
+            throw Problem(.unprocessableContent, code: .unknownGarrison, detail: "no garrison has code \"\(garrison)\"")
         }
         return try write(id, by: user) { state in
             guard state.garrison != target else {
-                throw Problem.conflict("already_there", "report \(id) belongs to garrison \(garrison) already")
+                throw Problem.conflict(.alreadyThere, "report \(id) belongs to garrison \(garrison) already")
             }
             return [.garrison: .string(target.rawValue)]
         }
@@ -28,13 +28,13 @@ struct NationalDesk: Sendable {
         try national(user)
         if let original {
             guard original != id else {
-                throw Problem(.unprocessableContent, code: "invalid_field", detail: "a report is not a duplicate of itself")
+                throw Problem(.unprocessableContent, code: .invalidField, detail: "a report is not a duplicate of itself")
             }
             guard try store.report(original) != nil else {
-                throw Problem.notFound("unknown_report", "no report \(original) at the national node")
+                throw Problem.notFound(.unknownReport, "no report \(original) at the national node")
             }
         }
-        guard try store.report(id) != nil else { throw Problem.notFound("unknown_report", "no report \(id) here") }
+        guard try store.report(id) != nil else { throw Problem.notFound(.unknownReport, "no report \(id) here") }
         do {
             return try store.linkDuplicate(id, of: original, author: user.author, nowMillis: clock())
         } catch let error as LocalWriteError {
@@ -52,7 +52,7 @@ struct NationalDesk: Sendable {
     ) throws -> LocalWrite {
         try national(user)
         let now = clock()
-        guard let current = try store.report(id) else { throw Problem.notFound("unknown_report", "no report \(id) here") }
+        guard let current = try store.report(id) else { throw Problem.notFound(.unknownReport, "no report \(id) here") }
         let fields = try values(current)
         do {
             return try store.commitLocal(reportID: id, author: user.author, nowMillis: now) {
@@ -70,7 +70,7 @@ extension NationalDesk {
     /// Only national HQ staff, and only at the national node.
     func national(_ user: UnitPrincipal) throws {
         guard user.role == .national, store.principal.role == .national else {
-            throw Problem.forbidden("national_only", "only national HQ staff at the national node do this")
+            throw Problem.forbidden(.nationalOnly, "only national HQ staff at the national node do this")
         }
     }
 }

@@ -58,7 +58,8 @@ extension NodeOpenAPI {
               "push_failures": {"type": "integer", "minimum": 0}, "pull_failures": {"type": "integer", "minimum": 0},
               "resyncs": {"type": "integer", "minimum": 0}, "last_error": {"type": "string"},
               "pull_lag_ms": {"type": "integer"}, "sync_enabled": {"type": "boolean"},
-              "set_aside": {"type": "integer", "minimum": 0, "x-added-by": "issue-13", "description": "Changes set aside (pulled changes this node could not apply), kept for an operator."},
+              "set_aside": {"type": "integer", "minimum": 0, "x-added-by": "issue-13", "description": "Local changes set aside: the hub kept refusing each alone, so the rest of the queue drains (`garrison node queue`)."},
+              "refused_pulls": {"type": "integer", "minimum": 0, "x-added-by": "issue-13", "description": "Pulled changes this node could not read or refused, kept in its `refused_pull` table with the reason while the cursor moved on."},
               "feeds": {"type": "array", "description": "The national node: each followed garrison's feed.", "items": {
                 "type": "object", "required": ["garrison", "cursor", "caught_up", "pull_failures"],
                 "properties": {

@@ -13,10 +13,10 @@ struct UnitDesk: Sendable {
     /// Records a new report in status "Nowe".
     func create(_ request: CreateReportRequest, by unit: UnitPrincipal) throws -> LocalWrite {
         guard let garrison = store.principal.garrison, unit.role != .national else {
-            throw Problem.forbidden("wrong_role", "the national node records no reports of its own")
+            throw Problem.forbidden(.wrongRole, "the national node records no reports of its own")
         }
         guard let pillar = Pillar(rawValue: request.pillar), pillar != .citizensOnline else {
-            throw Problem(.unprocessableContent, code: "invalid_pillar",
+            throw Problem(.unprocessableContent, code: .invalidPillar,
                 detail: "units record pillar \"police_systems\" or \"direct_contact\" (citizens report through the public platform)")
         }
         let county: CountyCode
@@ -27,10 +27,10 @@ struct UnitDesk: Sendable {
         }
         if unit.role != .voivodeship, let own = unit.unit, LocalUnit(county: county).id != own {
             throw Problem.forbidden(
-                "outside_unit", "\(own) records reports in its own county; county \(county) is served by \(LocalUnit(county: county).id)")
+                .outsideUnit, "\(own) records reports in its own county; county \(county) is served by \(LocalUnit(county: county).id)")
         }
         if let text = request.timeOfDay, TimeOfDay(rawValue: text) == nil {
-            throw Problem(.unprocessableContent, code: "invalid_field",
+            throw Problem(.unprocessableContent, code: .invalidField,
                 detail: "time_of_day is one of \(TimeOfDay.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let now = clock()
@@ -69,11 +69,11 @@ struct UnitDesk: Sendable {
     /// One step along the status flow.
     func moveStatus(_ id: String, to text: String, by unit: UnitPrincipal) throws -> LocalWrite {
         guard let status = ReportStatus(rawValue: text) else {
-            throw Problem(.unprocessableContent, code: "unknown_status",
+            throw Problem(.unprocessableContent, code: .unknownStatus,
                 detail: "\"\(text)\" is not a status; statuses are \(ReportStatus.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
         }
         if status == .przekazane {
-            throw Problem(.unprocessableContent, code: "use_handover",
+            throw Problem(.unprocessableContent, code: .useHandover,
                 detail: "hand a report over with POST /v1/reports/{id}/handover, naming the body it goes to")
         }
         let now = clock()
@@ -86,11 +86,11 @@ struct UnitDesk: Sendable {
     /// Reopens a closed report into a new epoch; the reason is kept as a note.
     func reopen(_ id: String, reason: String, by unit: UnitPrincipal) throws -> LocalWrite {
         guard unit.role != .officer else {
-            throw Problem.forbidden("coordinator_only", "only a coordinator may reopen a report")
+            throw Problem.forbidden(.coordinatorOnly, "only a coordinator may reopen a report")
         }
         let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {
-            throw Problem(.unprocessableContent, code: "reason_required", detail: "a reopen is audited: give its reason")
+            throw Problem(.unprocessableContent, code: .reasonRequired, detail: "a reopen is audited: give its reason")
         }
         let now = clock()
         return try commit(id, by: unit) { state, writer throws(LocalWriteError) in
@@ -128,12 +128,12 @@ struct UnitDesk: Sendable {
     /// Assigns the report to a local unit of the garrison (voivodeship coordinator only).
     func assign(_ id: String, to target: String, by unit: UnitPrincipal) throws -> LocalWrite {
         guard unit.role == .voivodeship else {
-            throw Problem.forbidden("coordinator_only", "only the voivodeship coordinator assigns reports to units")
+            throw Problem.forbidden(.coordinatorOnly, "only the voivodeship coordinator assigns reports to units")
         }
         guard let county = NodeStore.county(ofUnit: target), LocalUnit(county: county).id == target,
             GarrisonRegistry.standard.garrison(covering: county)?.code == store.principal.garrison
         else {
-            throw Problem(.unprocessableContent, code: "unknown_unit",
+            throw Problem(.unprocessableContent, code: .unknownUnit,
                 detail: "\(target) is not a unit of garrison \(store.principal.garrison?.rawValue ?? "-") (e.g. KPP-2063)")
         }
         let now = clock()
@@ -152,11 +152,11 @@ struct UnitDesk: Sendable {
             return try store.commitLocal(reportID: id, creating: creating, author: unit.author, nowMillis: clock()) {
                 state, writer throws(LocalWriteError) in
                 if !creating, unit.role == .national, store.principal.role != .national {
-                    throw .refused(QuarantineReason(code: "wrong_role", message: "national tokens act at the national node"))
+                    throw .refused(QuarantineReason(code: .wrongRole, message: "national tokens act at the national node"))
                 }
                 if !creating, let state, !unit.role.isUnbound, state[.unit]?.stringValue != unit.unit {
                     throw .refused(QuarantineReason(
-                        code: "outside_unit",
+                        code: .outsideUnit,
                         message: "the report is assigned to \(state[.unit]?.stringValue ?? "no unit"), not \(unit.unit ?? "-")"))
                 }
                 return try make(state, &writer)
@@ -187,15 +187,15 @@ struct UnitDesk: Sendable {
 
     static func problem(for error: LocalWriteError) -> Problem {
         switch error {
-        case .notFound(let id): Problem.notFound("unknown_report", "no report \(id) in this garrison")
-        case .exists(let id): Problem.conflict("report_exists", "report \(id) exists already (a retried creation landed)")
+        case .notFound(let id): Problem.notFound(.unknownReport, "no report \(id) in this garrison")
+        case .exists(let id): Problem.conflict(.reportExists, "report \(id) exists already (a retried creation landed)")
         case .invalid(let error): problem(for: error)
         case .refused(let reason): Problem.forbidden(reason.code, reason.message)
         }
     }
 
     static func problem(for error: ValidationError) -> Problem {
-        let status: HTTPResponse.Status = error.code == "invalid_transition" ? .conflict : .unprocessableContent
+        let status: HTTPResponse.Status = error.code == .invalidTransition ? .conflict : .unprocessableContent
         return Problem(status, code: error.code, detail: error.description)
     }
 }

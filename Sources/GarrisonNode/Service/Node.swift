@@ -86,8 +86,10 @@ public final class Node: Sendable {
     /// Runs until cancelled or, with `signals`, until SIGTERM/SIGINT: then the API stops accepting, requests in
     /// flight finish, a push in flight finishes and stores its acknowledgement.
     public func run(gracefulShutdownSignals: [UnixSignal] = []) async throws {
-        let router = Router(context: BasicRequestContext.self)
-        router.middlewares.add(ProblemMiddleware())
+        // The store, the hub client's connections, event loops and logs: 64 beside the API's cap is ample.
+        DescriptorBudget.check(caps: [(key: "api.max_connections", cap: configuration.apiLimits.maxConnections)], reserve: 64, logger: logger)
+        let router = Router(context: NodeRequestContext.self)
+        router.middlewares.add(ProblemMiddleware(service: "node"))
         LocalAPI(node: self).register(on: router)
         let port = self.port
         let server: HTTPServerBuilder = try .limited(

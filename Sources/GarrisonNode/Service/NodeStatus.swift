@@ -33,6 +33,8 @@ struct NodeStatusView: Encodable {
     let setAsideChanges: [SetAsideEntry]
     /// Pushes of the queue's first change alone the hub refused in a row so far.
     let refusedInARow: Int
+    /// Pulled changes this node could not read or refused, kept with their reason while the cursor moved on.
+    let refusedPulls: Int
     /// The hub refused a change of this node as stamped ahead of its clock: this node's clock is ahead.
     let clockAhead: Bool
     let clockAheadDetail: String?
@@ -78,6 +80,7 @@ struct NodeStatusView: Encodable {
         case setAside = "set_aside"
         case setAsideChanges = "set_aside_changes"
         case refusedInARow = "refused_in_a_row"
+        case refusedPulls = "refused_pulls"
         case clockAhead = "clock_ahead"
         case clockAheadDetail = "clock_ahead_detail"
     }
@@ -108,6 +111,7 @@ extension Node {
             pushFailures: sync?.pushFailures ?? 0, pullFailures: sync?.pullFailures ?? 0, resyncs: sync?.resyncs ?? 0,
             lastError: sync?.lastError, pullLagMillis: measured?.lastLagMillis, syncEnabled: worker != nil,
             setAside: setAsideCount, setAsideChanges: setAside, refusedInARow: sync?.refusedInARow ?? 0,
+            refusedPulls: figures.refusedPulls,
             clockAhead: clockAhead != nil, clockAheadDetail: clockAhead,
             feeds: worker.flatMap { worker in
                 let lanes = worker.feedStatuses
@@ -148,6 +152,7 @@ final class NodeMetrics: Sendable {
         gauge("push_failures", "Consecutive failed pushes", Double(status.pushFailures))
         gauge("pull_failures", "Consecutive failed pulls", Double(status.pullFailures))
         gauge("set_aside", "Local changes set aside: the hub kept refusing each alone (garrison node queue list)", Double(status.setAside))
+        gauge("refused_pulls", "Pulled changes this node could not read or refused, kept in refused_pull with the reason", Double(status.refusedPulls))
         gauge("push_refused_in_a_row", "Pushes of the queue's first change alone the hub refused in a row", Double(status.refusedInARow))
         gauge("clock_ahead", "1 when the hub refused a change of this node as stamped ahead of its clock", status.clockAhead ? 1 : 0)
         gauge("resyncs", "Re-syncs since start (hub restored from an older backup)", Double(status.resyncs))

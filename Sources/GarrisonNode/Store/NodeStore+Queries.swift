@@ -45,6 +45,8 @@ public struct StoreFigures: Sendable, Codable {
     public var oldestQueuedMillis: Int64?
     public var rejections: Int
     public var conflicts: Int
+    /// Pulled changes kept in `refused_pull` (unreadable, or refused by the validator).
+    public var refusedPulls: Int
 }
 
 extension NodeStore {
@@ -167,7 +169,8 @@ extension NodeStore {
                 reports: try Int.fetchOne(db, sql: "SELECT count(*) FROM report") ?? 0,
                 queueDepth: queue?["n"] ?? 0, oldestQueuedMillis: queue?["oldest"],
                 rejections: try Int.fetchOne(db, sql: "SELECT count(*) FROM rejection") ?? 0,
-                conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0)
+                conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
+                refusedPulls: try Int.fetchOne(db, sql: "SELECT count(*) FROM refused_pull") ?? 0)
         }
     }
 

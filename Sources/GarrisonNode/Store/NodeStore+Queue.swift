@@ -23,7 +23,7 @@ public struct SetAsideEntry: Sendable, Codable, Hashable {
     public let queuedAtMillis: Int64
     public let setAsideAtMillis: Int64
     /// The hub's problem code of its last refusal (`malformed_json`, `stamp_in_future`, `http_503`, …).
-    public let code: String
+    public let code: ProblemCode
     public let detail: String
     /// The HTTP status of that refusal.
     public let status: Int

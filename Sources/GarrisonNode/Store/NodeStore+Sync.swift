@@ -153,11 +153,11 @@ extension NodeStore {
         try db.execute(
             sql: """
                 INSERT INTO refused_pull (feed, position, report_id, code, message, change, refused_at)
-                VALUES (?, ?, ?, 'malformed_change', ?, '', ?)
+                VALUES (?, ?, ?, ?, ?, '', ?)
                 """,
             arguments: [
                 feed?.rawValue ?? principal.garrison?.rawValue ?? "", entry.position, entry.reportID ?? "",
-                String(entry.reason.prefix(1_000)), nowMillis,
+                ProblemCode.malformedChange, String(entry.reason.prefix(1_000)), nowMillis,
             ])
     }
 
