@@ -275,6 +275,7 @@ let package = Package(
         ),
         // Runs the built executables as a user would (their dependency here makes `swift test` build them).
         .testTarget(
-            name: "GarrisonCLITests", dependencies: ["GarrisonTestSupport", "GarrisonHubClient", "GarrisonCtl", "GarrisonMain"]),
+            name: "GarrisonCLITests",
+            dependencies: ["GarrisonTestSupport", "GarrisonEmbeddedPostgres", "GarrisonHubClient", "GarrisonCtl", "GarrisonMain"]),
     ]
 )

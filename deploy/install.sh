@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0 ;;
         --bin) bin="$2"; shift ;;
         --root) root="${2%/}"; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     esac
     shift
@@ -79,7 +79,7 @@ if [ -z "$root" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; f
 cat <<NEXT
 Installed. Next (deploy/README.md, "First install"):
   1. PostgreSQL: psql -v owner_password="'…'" -v app_password="'…'" -f deploy/postgres/roles.sql
-  2. PKI:        deploy/pki-bootstrap.sh --dns hub.example.local
+  2. PKI:        deploy/pki-bootstrap.sh --dns hub.kmzb.local
   3. Edit /etc/garrison/hub.yaml, then: garrison hub migrate --config /etc/garrison/hub.yaml
   4. systemctl enable --now garrison-hub
 NEXT

@@ -4,25 +4,28 @@
 # Nodes do not get certificates here: they enroll with one-time tokens (garrisonctl enroll).
 #
 # Usage: sudo deploy/pki-bootstrap.sh --dns HUB_DNS_NAME [--ip HUB_IP] [--admin NAME] [--dir /etc/garrison/pki]
+# It runs garrisonctl from PATH, else /usr/local/bin/garrisonctl (where install.sh puts it); GARRISONCTL=PATH
+# names another.
 set -euo pipefail
 
 dir=/etc/garrison/pki
 dns=""
 ip=""
 admin="admin"
-ctl="${GARRISONCTL:-garrisonctl}"
+ctl="${GARRISONCTL:-$(command -v garrisonctl || echo /usr/local/bin/garrisonctl)}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --dir) dir="$2"; shift ;;
         --dns) dns="$2"; shift ;;
         --ip) ip="$2"; shift ;;
         --admin) admin="$2"; shift ;;
-        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "pki-bootstrap.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     esac
     shift
 done
 [ -n "$dns" ] || { echo "pki-bootstrap.sh: --dns names the hub as nodes reach it (e.g. hub.kmzb.local)" >&2; exit 64; }
+[ -x "$ctl" ] || { echo "pki-bootstrap.sh: garrisonctl not found at $ctl: run deploy/install.sh first, or set GARRISONCTL=/path/to/garrisonctl" >&2; exit 69; }
 
 "$ctl" pki init --dir "$dir"
 hub_args=(pki issue --dir "$dir" --role hub --name hub --dns "$dns" --out "$dir")

@@ -100,20 +100,20 @@ struct NodeTokenCommand: ParsableCommand {
             discussion: "Example: garrison node token issue --unit KMP-2061 --role officer --label \"dyżurny KMP Białystok\"")
 
         @OptionGroup var options: NodeOptions
-        @Option(help: "The unit, e.g. KPP-2063 (omit for --role voivodeship).") var unit: String?
-        @Option(help: "officer, coordinator or voivodeship.") var role: String = "officer"
+        @Option(help: "The unit, e.g. KPP-2063 (omit for --role voivodeship or national).") var unit: String?
+        @Option(help: "officer, coordinator, voivodeship, or national (national HQ staff, at the national node).") var role: String = "officer"
         @Option(help: "Who holds it (recorded as the author of their changes).") var label: String
 
         func run() throws {
             guard let role = UnitRole(rawValue: role) else {
-                throw ValidationError("--role is officer, coordinator or voivodeship")
+                throw ValidationError("--role is officer, coordinator, voivodeship or national")
             }
             let store = try options.store()
             do {
                 let issued = try store.issueToken(
                     unit: unit, role: role, label: label, nowMillis: Int64(Date().timeIntervalSince1970 * 1000))
                 print(issued.token)
-                FileHandle.standardError.write(Data("token \(issued.id) issued for \(unit ?? "the voivodeship") (\(role.rawValue)); it is not shown again\n".utf8))
+                FileHandle.standardError.write(Data("token \(issued.id) issued for \(unit ?? (role == .national ? "national HQ" : "the voivodeship")) (\(role.rawValue)); it is not shown again\n".utf8))
             } catch {
                 FileHandle.standardError.write(Data("garrison node token issue: \(error)\n".utf8))
                 throw ExitCode(2)

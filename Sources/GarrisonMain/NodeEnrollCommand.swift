@@ -95,6 +95,7 @@ struct NodeEnrollCommand: AsyncParsableCommand {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url, options: .atomic)
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        // Its mode, and the service user as owner when run with sudo: the daemon must read its own key.
+        try ServiceFiles.settle(path, mode: mode_t(mode))
     }
 }

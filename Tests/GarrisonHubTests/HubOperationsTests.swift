@@ -15,7 +15,7 @@ import Testing
             let batch = PushRequest(changes: (1...5).map { QueuedChange(seq: Int64($0), change: workload.create(nowMillis: HubFixtures.now)) })
             _ = try await hub.withClient(hub.pki.node("20")) { try await $0.push(batch) }
             #expect(try await hub.opsText("/healthz").contains(#""status":"ok""#))
-            #expect(try await hub.opsText("/readyz").contains(#""status":"ready","schema_version":6"#))
+            #expect(try await hub.opsText("/readyz").contains(#""status":"ready","schema_version":7"#))
             let metrics = try await hub.opsText("/metrics")
             #expect(metrics.contains(#"garrison_hub_changes_applied_total{garrison="20"} 5"#))
             #expect(metrics.contains(#"garrison_hub_feed_head{garrison="20"} 5"#))

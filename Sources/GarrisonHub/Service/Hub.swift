@@ -137,6 +137,7 @@ public struct Hub: Sendable {
         let store = self.store
         let logger = self.logger
         app.beforeServerStarts {
+            try await DatabaseProbe.check(configuration.database, key: "database", logger: logger)
             if configuration.migrateOnStart { try await Hub.migrate(configuration: configuration, logger: logger) }
             let version = try await store.schemaVersion()
             guard version == Migration.latestVersion else {
@@ -246,6 +247,7 @@ public struct Hub: Sendable {
 
     /// Applies pending migrations as the owner role (`migration.user`), then returns.
     public static func migrate(configuration: HubConfiguration, logger: Logger) async throws {
+        try await DatabaseProbe.check(configuration.migration, key: "migration", logger: logger)
         let owner = PostgresClient(configuration: configuration.migration.clientConfiguration, backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await owner.run() }

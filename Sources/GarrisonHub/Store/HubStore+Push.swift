@@ -197,7 +197,7 @@ extension Problem {
     /// A garrison not in `pilot` or `live` may not sync; the message names its phase (DESIGN §7).
     static func phaseRefusal(_ garrison: GarrisonCode, _ phase: RolloutPhase) -> Problem {
         let why = phase == .planned
-            ? "is planned and not yet enrolled in the rollout" : "is suspended by the administrators"
+            ? "is planned: the administrators have not yet promoted it to pilot" : "is suspended by the administrators"
         return Problem.forbidden(phase == .planned ? .garrisonPlanned : .garrisonSuspended, "garrison \(garrison) \(why) (phase \(phase.rawValue)); sync is refused")
     }
 }

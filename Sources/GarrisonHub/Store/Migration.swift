@@ -9,7 +9,7 @@ struct Migration: Sendable {
 
 extension Migration {
     /// Every migration the hub knows, in order. Append; never edit a released step.
-    static let all: [Migration] = [.v1Tenancy, .v2Catalogue, .v3Rollout, .v4Intake, .v5IntakeLimits, .v6NodeSetAside]
+    static let all: [Migration] = [.v1Tenancy, .v2Catalogue, .v3Rollout, .v4Intake, .v5IntakeLimits, .v6NodeSetAside, .v7WaveGrant]
 
     /// The latest schema version this build expects.
     static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -32,6 +32,8 @@ public final class NodeStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.label = "garrison.node"
         do {
+            // The store holds the units' token hashes and every report: readable by the service's group at most.
+            if path != ":memory:" { try ServiceFiles.create(path, mode: 0o640) }
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw NodeStoreError("cannot open the node database at \(path): \(error)")

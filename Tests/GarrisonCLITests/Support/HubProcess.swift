@@ -1,4 +1,5 @@
 import Foundation
+import GarrisonEmbeddedPostgres
 import GarrisonTestSupport
 #if canImport(Glibc)
 import Glibc
@@ -10,6 +11,9 @@ import Glibc
 final class HubProcess: Sendable {
     let pid: pid_t
     let pki: TestPKI
+    /// The test cluster and the hub's database on it.
+    let cluster: EmbeddedPostgres
+    let database: String
     let tlsPort: Int
     let opsPort: Int
     let intakePort: Int
@@ -20,6 +24,8 @@ final class HubProcess: Sendable {
     init(descriptors: Int, extra: [String: [String: String]] = [:]) async throws {
         pki = try TestPKI()
         let (cluster, database) = try await TestCluster.freshDatabase()
+        self.cluster = cluster
+        self.database = database
         tlsPort = try LoopbackPort.free()
         opsPort = try LoopbackPort.free()
         intakePort = try LoopbackPort.free()

@@ -1,0 +1,47 @@
+import Foundation
+import GarrisonTestSupport
+import Testing
+
+/// The hub's start as a new operator meets it (issue 14): the shipped rollout waves are adopted by the
+/// application role, and a login PostgreSQL refuses ends `garrison hub migrate` at once with what to check,
+/// instead of a pool retrying without end.
+@Suite struct HubStartupTests {
+    @Test("a hub with rollout.waves starts as the application role and adopts the waves")
+    func wavesAdoptedByTheAppRole() async throws {
+        let waves = TestCluster.scratch.appendingPathComponent("waves-\(UUID().uuidString.prefix(8)).yaml")
+        try Data("waves:\n  - wave: 4\n    garrisons: [\"20\", KSP]\n".utf8).write(to: waves)
+        let hub = try await HubProcess(descriptors: 4096, extra: ["rollout": ["waves": waves.path]])
+        defer { hub.kill() }
+        // The psql check raises unless the app role's UPDATE landed.
+        try hub.cluster.execute(
+            "DO $$ BEGIN IF (SELECT count(*) FROM garrisons WHERE code IN ('20', 'KSP') AND wave = 4) <> 2 THEN RAISE EXCEPTION 'waves not adopted'; END IF; END $$",
+            database: hub.database)
+        #expect(!hub.logText.contains("permission denied"), "\(hub.logText.suffix(2000))")
+    }
+
+    @Test("hub migrate as a role PostgreSQL refuses fails within seconds, naming the role and pg_hba.conf")
+    func refusedLoginFailsAtOnce() async throws {
+        let pki = try TestPKI()
+        let (cluster, database) = try await TestCluster.freshDatabase()
+        let config = TestCluster.scratch.appendingPathComponent("hub-refused-\(UUID().uuidString.prefix(8)).yaml")
+        try Data("""
+            tls:
+              certificate: \(pki.certificatePath)
+              key: \(pki.keyPath)
+              ca: \(pki.caPath)
+            database:
+              host: \(cluster.socketDirectory)
+              port: \(cluster.port)
+              name: \(database)
+              user: garrison_app
+            migration:
+              user: nobody_of_garrison
+            """.utf8).write(to: config)
+        let start = ContinuousClock.now
+        let run = try await CLI.run("garrison", ["hub", "migrate", "--config", config.path])
+        let took = ContinuousClock.now - start
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(took < .seconds(30), "took \(took)")
+        #expect(run.stderr.contains("cannot connect as nobody_of_garrison") && run.stderr.contains("pg_hba.conf"), "\(run.stderr)")
+    }
+}
