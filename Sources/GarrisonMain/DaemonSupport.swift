@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GarrisonConfig
+import GarrisonPKI
 import Logging
 
 /// What the daemon commands share: reading a configuration (an error exits with EX_CONFIG, 78, naming the key)
@@ -16,6 +17,17 @@ enum DaemonSupport {
             FileHandle.standardError.write(Data("garrison \(program): configuration error: \(error)\n".utf8))
             throw ExitCode(78)
         }
+    }
+
+    /// Prints a check's findings (each with its fix) and a last line counting problems; exit 1 when one failed.
+    static func report(_ findings: [CheckFinding]) throws {
+        for finding in findings { print(finding.rendered) }
+        let failures = findings.filter { $0.level == .failure }.count
+        let warnings = findings.filter { $0.level == .warning }.count
+        print(failures == 0
+            ? "ready to start\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "")"
+            : "\(failures) problem\(failures == 1 ? "" : "s") to fix before starting")
+        if failures > 0 { throw ExitCode.failure }
     }
 
     static func logger(_ label: String, level: Logger.Level) -> Logger {

@@ -9,7 +9,7 @@ struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
         abstract: "The hub: the system of record on PostgreSQL, serving nodes over mutual TLS.",
-        subcommands: [HubServeCommand.self, HubMigrateCommand.self],
+        subcommands: [HubServeCommand.self, HubMigrateCommand.self, HubCheckCommand.self],
         defaultSubcommand: HubServeCommand.self
     )
 }
@@ -75,5 +75,32 @@ struct HubMigrateCommand: AsyncParsableCommand {
         try await options.run("migration failed") { configuration, logger in
             try await Hub.migrate(configuration: configuration, logger: logger)
         }
+    }
+}
+
+/// `garrison hub check`.
+struct HubCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the configuration, certificates, keys and database roles before starting the hub.",
+        discussion: """
+            Reads the configuration (exit 78 naming a bad key), then checks the files it names as the garrison user \
+            needs them, both roles' logins, and that the application role holds every privilege the migrations \
+            grant and nothing more. Prints one line per finding with the fix; exit 0 when nothing failed, 1 otherwise.
+            Example: sudo -u garrison sh -c 'set -a; . /etc/garrison/hub.env; exec garrison hub check --config /etc/garrison/hub.yaml'
+            """
+    )
+
+    @OptionGroup var options: HubOptions
+
+    @Option(help: "The user the daemon runs as (its unit's User=), who must read these files.")
+    var serviceUser = "garrison"
+
+    func run() async throws {
+        let configuration = try options.load()
+        print("garrison hub check: \(options.config)")
+        print("ok    configuration: every key read and valid")
+        let findings = await HubCheck.run(configuration, user: serviceUser, logger: Logger(label: "garrison.hub.check") { _ in SwiftLogNoOpLogHandler() })
+        try DaemonSupport.report(findings)
     }
 }

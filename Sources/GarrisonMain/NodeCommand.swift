@@ -12,7 +12,7 @@ struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "A garrison's node: SQLite store, the units' local API, sync with the hub over mutual TLS.",
-        subcommands: [NodeServeCommand.self, NodeEnrollCommand.self, NodeTokenCommand.self, NodeQueueCommand.self],
+        subcommands: [NodeServeCommand.self, NodeEnrollCommand.self, NodeTokenCommand.self, NodeQueueCommand.self, NodeCheckCommand.self],
         defaultSubcommand: NodeServeCommand.self
     )
 }
@@ -157,5 +157,34 @@ struct NodeTokenCommand: ParsableCommand {
             }
             print("revoked \(id)")
         }
+    }
+}
+
+/// `garrison node check`.
+struct NodeCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the configuration, the certificate, the store's place and the hub's answer before starting.",
+        discussion: """
+            Reads the configuration (exit 78 naming a bad key), then checks the credential files as the garrison \
+            user needs them, the store's directory and file, and a mutual-TLS request to the hub with this node's \
+            certificate. Prints one line per finding with the fix; exit 0 when nothing failed, 1 otherwise.
+            Example: sudo -u garrison garrison node check --config /etc/garrison/node.yaml
+            """
+    )
+
+    @OptionGroup var options: NodeOptions
+
+    @Option(help: "node or national; overrides node.role.")
+    var role: String?
+
+    @Option(help: "The user the daemon runs as (its unit's User=), who must read these files.")
+    var serviceUser = "garrison"
+
+    func run() async throws {
+        let configuration = try options.load(role: role)
+        print("garrison node check: \(options.config)")
+        print("ok    configuration: every key read and valid")
+        try DaemonSupport.report(await NodeCheck.run(configuration, user: serviceUser))
     }
 }

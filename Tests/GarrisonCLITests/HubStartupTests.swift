@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GarrisonTestSupport
 import Testing
 
@@ -43,5 +46,40 @@ import Testing
         #expect(run.status == 1, "\(run.stderr)")
         #expect(took < .seconds(30), "took \(took)")
         #expect(run.stderr.contains("cannot connect as nobody_of_garrison") && run.stderr.contains("pg_hba.conf"), "\(run.stderr)")
+    }
+
+    @Test("hub check on a migrated database passes; a grant taken away and a key open to everyone are named with their fix")
+    func hubCheck() async throws {
+        let pki = try TestPKI()
+        let (cluster, database) = try await TestCluster.freshDatabase()
+        let config = TestCluster.scratch.appendingPathComponent("hub-check-\(UUID().uuidString.prefix(8)).yaml")
+        try Data("""
+            tls:
+              certificate: \(pki.certificatePath)
+              key: \(pki.keyPath)
+              ca: \(pki.caPath)
+            database:
+              host: \(cluster.socketDirectory)
+              port: \(cluster.port)
+              name: \(database)
+              user: garrison_app
+            migration:
+              user: garrison_owner
+            """.utf8).write(to: config)
+        let user = ProcessInfo.processInfo.environment["USER"] ?? "root"
+        let before = try await CLI.run("garrison", ["hub", "check", "--config", config.path, "--service-user", user])
+        #expect(before.status == 1 && before.stdout.contains("FAIL  schema"), "\(before.stdout)")
+        let migrated = try await CLI.run("garrison", ["hub", "migrate", "--config", config.path])
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        let ready = try await CLI.run("garrison", ["hub", "check", "--config", config.path, "--service-user", user])
+        #expect(ready.status == 0, "\(ready.stdout)")
+        #expect(ready.stdout.contains("privileges the hub needs") && ready.stdout.contains("ready to start"), "\(ready.stdout)")
+
+        try cluster.execute("REVOKE UPDATE (wave) ON garrisons FROM garrison_app", database: database)
+        #expect(chmod(pki.keyPath, 0o644) == 0)
+        let broken = try await CLI.run("garrison", ["hub", "check", "--config", config.path, "--service-user", user])
+        #expect(broken.status == 1, "\(broken.stdout)")
+        #expect(broken.stdout.contains("lacks UPDATE (wave) on garrisons"), "\(broken.stdout)")
+        #expect(broken.stdout.contains("FAIL  tls.key") && broken.stdout.contains("open to every user"), "\(broken.stdout)")
     }
 }

@@ -44,6 +44,30 @@ import Testing
         #expect(try await CLI.run("garrison", ["node", "token", "revoke", "--config", config.path, id]).status == 3)
     }
 
+    @Test("node check: the node's credential passes; a store as root's and a hub that does not answer are named with their fix")
+    func check() async throws {
+        let pki = try TestPKI()
+        try pki.node("20").write(to: pki.directory, name: "node-20")
+        let config = pki.directory.appendingPathComponent("node.yaml")
+        try """
+            node: { garrison: "20" }
+            store: { path: node-check.sqlite }
+            hub: { url: "https://127.0.0.1:9" }
+            tls: { certificate: node-20.pem, key: node-20.key, ca: ca.pem }
+            """.write(to: config, atomically: true, encoding: .utf8)
+        // As its own user (the test's) the files pass; the hub on port 9 does not answer.
+        let user = ProcessInfo.processInfo.environment["USER"] ?? "root"
+        let run = try await CLI.run("garrison", ["node", "check", "--config", config.path, "--service-user", user])
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stdout.contains("urn:garrison:node:20:node-20") && run.stdout.contains("signed by the CA"), "\(run.stdout)")
+        #expect(run.stdout.contains("FAIL  hub.url: cannot reach https://127.0.0.1:9") && run.stdout.contains("fix:"), "\(run.stdout)")
+        #expect(run.stdout.contains("1 problem to fix before starting"), "\(run.stdout)")
+        // A national certificate where a garrison's node is configured is refused by name.
+        try pki.national().write(to: pki.directory, name: "node-20")
+        let wrong = try await CLI.run("garrison", ["node", "check", "--config", config.path, "--service-user", user])
+        #expect(wrong.status == 1 && wrong.stdout.contains("not a node certificate of garrison 20"), "\(wrong.stdout)")
+    }
+
     @Test("queue: a missing store is named (exit 1), an empty one lists as JSON, an unknown seq exits 3")
     func queue() async throws {
         let pki = try TestPKI()

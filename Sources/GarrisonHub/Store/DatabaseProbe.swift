@@ -11,29 +11,44 @@ public enum DatabaseProbe {
     /// Connects as `settings.user` within `settings.connectTimeoutSeconds`, runs `SELECT 1` and closes.
     /// - Parameter key: the configuration section (`database` or `migration`), named in the error.
     public static func check(_ settings: DatabaseSettings, key: String, logger: Logger) async throws {
+        try await withConnection(settings, key: key, logger: logger) { connection in
+            _ = try await connection.query("SELECT 1", logger: logger)
+        }
+    }
+
+    /// Runs `body` on one connection as `settings.user`; the login and `body` together get the connect timeout
+    /// plus 10 s. A refused login or an unreachable server throws a `HubStoreError` that says what to check.
+    static func withConnection<T: Sendable>(
+        _ settings: DatabaseSettings, key: String, logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let configuration = try settings.connectionConfiguration()
-        let timeout = Duration.seconds(settings.connectTimeoutSeconds)
+        let timeout = Duration.seconds(settings.connectTimeoutSeconds + 10)
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     let connection = try await PostgresConnection.connect(
                         on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger)
-                    defer { Task { try? await connection.close() } }
-                    _ = try await connection.query("SELECT 1", logger: logger)
+                    do {
+                        let result = try await body(connection)
+                        try? await connection.close()
+                        return result
+                    } catch {
+                        try? await connection.close()
+                        throw error
+                    }
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     throw ProbeTimeout()
                 }
                 defer { group.cancelAll() }
-                try await group.next()
+                guard let first = try await group.next(), let result = first else { throw ProbeTimeout() }
+                return result
             }
         } catch is ProbeTimeout {
-            throw HubStoreError(description: "\(place(settings, key)): no answer within \(key).connect_timeout_seconds (\(settings.connectTimeoutSeconds) s); is PostgreSQL running and reachable there?")
+            throw HubStoreError(description: "\(place(settings, key)): no answer within \(key).connect_timeout_seconds (\(settings.connectTimeoutSeconds) s) and 10 s more; is PostgreSQL running and reachable there?")
         } catch let error as PSQLError {
             throw HubStoreError(description: explain(error, settings, key: key))
-        } catch {
-            throw HubStoreError(description: "\(place(settings, key)): \(String(describing: error))")
         }
     }
 

@@ -1,0 +1,158 @@
+import Foundation
+import GarrisonCore
+import GarrisonPKI
+import Logging
+import PostgresNIO
+
+/// `garrison hub check`: what an operator runs before `systemctl start garrison-hub` (issue 14). The
+/// configuration has already been read; this checks the files it names (certificates, keys, lists) as the
+/// service user will need them, both database roles' logins, and that the application role can do all the hub
+/// needs and nothing more: no superuser, no `BYPASSRLS`, owning nothing, every grant of the migrations present.
+public enum HubCheck {
+    /// Every finding, in the order an operator fixes them.
+    public static func run(_ configuration: HubConfiguration, user: String = CredentialCheck.serviceUser, logger: Logger) async -> [CheckFinding] {
+        var findings = CredentialCheck.check(
+            certificate: configuration.certificatePath, key: configuration.keyPath, ca: configuration.caPath,
+            keys: (certificate: "tls.certificate", key: "tls.key", ca: "tls.ca"), role: .hub, user: user)
+        if let path = configuration.enrollmentCAKeyPath {
+            findings.append(FileCheck.readable(path, key: "enrollment.ca_key", secret: true, user: user))
+        }
+        if let path = configuration.revocationListPath {
+            findings.append(FileCheck.readable(path, key: "tls.revocation_list", secret: false, user: user))
+            do {
+                let list = try RevocationList(contentsOf: path)
+                findings.append(CheckFinding(.ok, "tls.revocation_list", "\(list.serials.count) serials revoked"))
+            } catch {
+                findings.append(CheckFinding(.failure, "tls.revocation_list", "\(error)", fix: "one hex serial per line, # for comments"))
+            }
+        }
+        if let path = configuration.wavesPath { findings.append(FileCheck.readable(path, key: "rollout.waves", secret: false, user: user)) }
+        findings.append(contentsOf: await owner(configuration.migration, logger: logger))
+        findings.append(contentsOf: await application(configuration.database, logger: logger))
+        return findings
+    }
+
+    /// The owner role logs in (it runs `garrison hub migrate`).
+    static func owner(_ settings: DatabaseSettings, logger: Logger) async -> [CheckFinding] {
+        do {
+            try await DatabaseProbe.check(settings, key: "migration", logger: logger)
+            return [CheckFinding(.ok, "migration", "\(settings.user) logs in to \(settings.name) at \(settings.host):\(settings.port)")]
+        } catch {
+            return [CheckFinding(.failure, "migration", "\(error)")]
+        }
+    }
+
+    /// The application role logs in, holds no power to get around row-level security, owns nothing, finds the
+    /// schema current and has every privilege the migrations grant it.
+    static func application(_ settings: DatabaseSettings, logger: Logger) async -> [CheckFinding] {
+        let grants = Migration.requiredGrants
+        do {
+            return try await DatabaseProbe.withConnection(settings, key: "database", logger: logger) { connection in
+                var findings = [CheckFinding(.ok, "database", "\(settings.user) logs in to \(settings.name) at \(settings.host):\(settings.port)")]
+                let attributes = try await connection.query(
+                    "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user", logger: logger)
+                for try await (superuser, bypass) in attributes.decode((Bool, Bool).self) where superuser || bypass {
+                    findings.append(CheckFinding(
+                        .failure, "database.user", "\(settings.user) is \(superuser ? "a superuser" : "able to bypass row-level security")",
+                        fix: "ALTER ROLE \(settings.user) NOSUPERUSER NOBYPASSRLS (deploy/postgres/roles.sql)"))
+                }
+                let owned = try await connection.query(
+                    """
+                    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND n.nspname = 'public'
+                    ORDER BY 1 LIMIT 10
+                    """, logger: logger)
+                var ownedNames: [String] = []
+                for try await name in owned.decode(String.self) { ownedNames.append(name) }
+                if !ownedNames.isEmpty {
+                    findings.append(CheckFinding(
+                        .failure, "database.user", "\(settings.user) owns \(ownedNames.joined(separator: ", ")): row-level security does not bind an owner",
+                        fix: "ALTER TABLE … OWNER TO garrison_owner for each, then garrison hub migrate"))
+                }
+                var version = 0
+                let table = try await connection.query("SELECT to_regclass('public.schema_migrations') IS NOT NULL", logger: logger)
+                var migrated = false
+                for try await exists in table.decode(Bool.self) { migrated = exists }
+                if migrated {
+                    let versions = try await connection.query("SELECT COALESCE(max(version), 0) FROM schema_migrations", logger: logger)
+                    for try await found in versions.decode(Int.self) { version = found }
+                }
+                guard version == Migration.latestVersion else {
+                    findings.append(CheckFinding(
+                        .failure, "schema", "at version \(version); this hub needs \(Migration.latestVersion)",
+                        fix: "garrison hub migrate --config … (as the owner role)"))
+                    return findings
+                }
+                findings.append(CheckFinding(.ok, "schema", "at version \(version), current"))
+                var missing: [String] = []
+                for grant in grants {
+                    if try await !grant.isHeld(on: connection, logger: logger) { missing.append(grant.description) }
+                }
+                findings.append(missing.isEmpty
+                    ? CheckFinding(.ok, "database.user", "\(settings.user) holds all \(grants.count) privileges the hub needs, and no more power")
+                    : CheckFinding(.failure, "database.user", "\(settings.user) lacks \(missing.joined(separator: "; "))",
+                        fix: "garrison hub migrate --config … grants them (database.user must be the role it was run for)"))
+                return findings
+            }
+        } catch {
+            return [CheckFinding(.failure, "database", "\(error)")]
+        }
+    }
+}
+
+/// One privilege a migration grants the application role.
+struct RequiredGrant: Sendable, CustomStringConvertible {
+    enum Object: Sendable { case table, sequence }
+    let privilege: String
+    let object: Object
+    let name: String
+    /// For a column grant (`UPDATE (phase) ON garrisons`): the column.
+    let column: String?
+
+    var description: String { "\(privilege)\(column.map { " (\($0))" } ?? "") on \(name)" }
+
+    func isHeld(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = switch (object, column) {
+        case (.sequence, _):
+            try await connection.query("SELECT has_sequence_privilege(current_user, \(name)::text, \(privilege)::text)", logger: logger)
+        case (.table, let column?):
+            try await connection.query(
+                "SELECT has_column_privilege(current_user, \(name)::text, \(column)::text, \(privilege)::text)", logger: logger)
+        case (.table, nil):
+            try await connection.query("SELECT has_table_privilege(current_user, \(name)::text, \(privilege)::text)", logger: logger)
+        }
+        for try await held in rows.decode(Bool.self) { return held }
+        return false
+    }
+}
+
+extension Migration {
+    /// Every privilege the migrations grant `{app}`, read from their own `GRANT` statements, so the check can
+    /// never drift from what `garrison hub migrate` does.
+    static var requiredGrants: [RequiredGrant] {
+        let grant = /^GRANT (.+?) ON (SEQUENCE )?(.+) TO \{app\}$/
+        let columns = /^(\w+) \((.+)\)$/
+        var result: [RequiredGrant] = []
+        for statement in all.flatMap(\.statements) {
+            guard let match = statement.wholeMatch(of: grant) else { continue }
+            let object: RequiredGrant.Object = match.output.2 == nil ? .table : .sequence
+            let names = match.output.3.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let privileges = String(match.output.1)
+            for name in names {
+                if let column = privileges.wholeMatch(of: columns) {
+                    for each in column.output.2.split(separator: ",") {
+                        result.append(RequiredGrant(
+                            privilege: String(column.output.1), object: object, name: name,
+                            column: each.trimmingCharacters(in: .whitespaces)))
+                    }
+                } else {
+                    for privilege in privileges.split(separator: ",") {
+                        result.append(RequiredGrant(
+                            privilege: privilege.trimmingCharacters(in: .whitespaces), object: object, name: name, column: nil))
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
