@@ -77,9 +77,11 @@ install -m 0644 systemd/*.service "$root/etc/systemd/system/"
 if [ -z "$root" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 cat <<NEXT
-Installed. Next (deploy/README.md, "First install"):
-  1. PostgreSQL: psql -v owner_password="'…'" -v app_password="'…'" -f deploy/postgres/roles.sql
-  2. PKI:        deploy/pki-bootstrap.sh --dns hub.kmzb.local
-  3. Edit /etc/garrison/hub.yaml, then: garrison hub migrate --config /etc/garrison/hub.yaml
-  4. systemctl enable --now garrison-hub
+Installed. Next (deploy/README.md, "First install", steps 2 to 6):
+  2. PostgreSQL: the two passwords in the environment (GARRISON_OWNER_PASSWORD, GARRISON_APP_PASSWORD), then
+     sudo --preserve-env=GARRISON_OWNER_PASSWORD,GARRISON_APP_PASSWORD -u postgres psql -f deploy/postgres/roles.sql
+  3. PKI:        sudo deploy/pki-bootstrap.sh --dns hub.kmzb.local --admin NAME
+  4. Edit /etc/garrison/hub.yaml; the passwords in /etc/garrison/hub.env (0640, group garrison)
+  5. sudo -u garrison sh -c 'set -a; . /etc/garrison/hub.env; exec garrison hub migrate --config /etc/garrison/hub.yaml'
+     systemctl enable --now garrison-hub
 NEXT

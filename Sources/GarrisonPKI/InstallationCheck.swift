@@ -117,7 +117,7 @@ public enum FileCheck {
             return CheckFinding(.failure, key, "\(path): \(String(cString: strerror(errno)))", fix: "set \(key) to the file's path")
         }
         let mode = info.st_mode & 0o7777
-        let shown = String(mode, radix: 8)
+        let shown = "0" + String(mode, radix: 8)
         if secret, mode & 0o007 != 0 {
             return CheckFinding(.failure, key, "\(path) is open to every user (mode \(shown))", fix: "chmod 0640 \(path) (or 0600 if the service user owns it)")
         }
