@@ -19,8 +19,12 @@ enum DaemonSupport {
         }
     }
 
-    /// Prints a check's findings (each with its fix) and a last line counting problems; exit 1 when one failed.
-    static func report(_ findings: [CheckFinding]) throws {
+    /// Prints a check's title, its findings (each with its fix) after the configuration's own, and a last line
+    /// counting problems; exit 1 when one failed.
+    static func report(_ title: String, _ findings: [CheckFinding]) throws {
+        print(title)
+        // Reaching the check at all means the configuration was read and valid (else exit 78 naming the key).
+        print(CheckFinding(.ok, "configuration", "every key read and valid").rendered)
         for finding in findings { print(finding.rendered) }
         let failures = findings.filter { $0.level == .failure }.count
         let warnings = findings.filter { $0.level == .warning }.count

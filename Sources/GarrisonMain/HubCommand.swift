@@ -98,9 +98,7 @@ struct HubCheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        print("garrison hub check: \(options.config)")
-        print("ok    configuration: every key read and valid")
         let findings = await HubCheck.run(configuration, user: serviceUser, logger: Logger(label: "garrison.hub.check") { _ in SwiftLogNoOpLogHandler() })
-        try DaemonSupport.report(findings)
+        try DaemonSupport.report("garrison hub check: \(options.config)", findings)
     }
 }

@@ -183,8 +183,6 @@ struct NodeCheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load(role: role)
-        print("garrison node check: \(options.config)")
-        print("ok    configuration: every key read and valid")
-        try DaemonSupport.report(await NodeCheck.run(configuration, user: serviceUser))
+        try DaemonSupport.report("garrison node check: \(options.config)", await NodeCheck.run(configuration, user: serviceUser))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import GarrisonEmbeddedPostgres
 import GarrisonTestSupport
 import Testing
 
@@ -9,6 +10,28 @@ import Testing
 /// application role, and a login PostgreSQL refuses ends `garrison hub migrate` at once with what to check,
 /// instead of a pool retrying without end.
 @Suite struct HubStartupTests {
+    /// A hub configuration on a fresh database of the test cluster (not migrated), its migrations run as
+    /// `migrationUser`.
+    static func hubConfiguration(migrationUser: String) async throws -> (TestPKI, EmbeddedPostgres, String, URL) {
+        let pki = try TestPKI()
+        let (cluster, database) = try await TestCluster.freshDatabase()
+        let config = TestCluster.scratch.appendingPathComponent("hub-\(UUID().uuidString.prefix(8)).yaml")
+        try Data("""
+            tls:
+              certificate: \(pki.certificatePath)
+              key: \(pki.keyPath)
+              ca: \(pki.caPath)
+            database:
+              host: \(cluster.socketDirectory)
+              port: \(cluster.port)
+              name: \(database)
+              user: garrison_app
+            migration:
+              user: \(migrationUser)
+            """.utf8).write(to: config)
+        return (pki, cluster, database, config)
+    }
+
     @Test("a hub with rollout.waves starts as the application role and adopts the waves")
     func wavesAdoptedByTheAppRole() async throws {
         let waves = TestCluster.scratch.appendingPathComponent("waves-\(UUID().uuidString.prefix(8)).yaml")
@@ -24,22 +47,7 @@ import Testing
 
     @Test("hub migrate as a role PostgreSQL refuses fails within seconds, naming the role and pg_hba.conf")
     func refusedLoginFailsAtOnce() async throws {
-        let pki = try TestPKI()
-        let (cluster, database) = try await TestCluster.freshDatabase()
-        let config = TestCluster.scratch.appendingPathComponent("hub-refused-\(UUID().uuidString.prefix(8)).yaml")
-        try Data("""
-            tls:
-              certificate: \(pki.certificatePath)
-              key: \(pki.keyPath)
-              ca: \(pki.caPath)
-            database:
-              host: \(cluster.socketDirectory)
-              port: \(cluster.port)
-              name: \(database)
-              user: garrison_app
-            migration:
-              user: nobody_of_garrison
-            """.utf8).write(to: config)
+        let (_, _, _, config) = try await Self.hubConfiguration(migrationUser: "nobody_of_garrison")
         let start = ContinuousClock.now
         let run = try await CLI.run("garrison", ["hub", "migrate", "--config", config.path])
         let took = ContinuousClock.now - start
@@ -48,24 +56,9 @@ import Testing
         #expect(run.stderr.contains("cannot connect as nobody_of_garrison") && run.stderr.contains("pg_hba.conf"), "\(run.stderr)")
     }
 
-    @Test("hub check on a migrated database passes; a grant taken away and a key open to everyone are named with their fix")
+    @Test("hub check on a migrated database passes; a grant taken away, a key open to everyone and a grant beyond the migrations are named with their fix")
     func hubCheck() async throws {
-        let pki = try TestPKI()
-        let (cluster, database) = try await TestCluster.freshDatabase()
-        let config = TestCluster.scratch.appendingPathComponent("hub-check-\(UUID().uuidString.prefix(8)).yaml")
-        try Data("""
-            tls:
-              certificate: \(pki.certificatePath)
-              key: \(pki.keyPath)
-              ca: \(pki.caPath)
-            database:
-              host: \(cluster.socketDirectory)
-              port: \(cluster.port)
-              name: \(database)
-              user: garrison_app
-            migration:
-              user: garrison_owner
-            """.utf8).write(to: config)
+        let (pki, cluster, database, config) = try await Self.hubConfiguration(migrationUser: "garrison_owner")
         let user = ProcessInfo.processInfo.environment["USER"] ?? "root"
         let before = try await CLI.run("garrison", ["hub", "check", "--config", config.path, "--service-user", user])
         #expect(before.status == 1 && before.stdout.contains("FAIL  schema"), "\(before.stdout)")
@@ -81,5 +74,10 @@ import Testing
         #expect(broken.status == 1, "\(broken.stdout)")
         #expect(broken.stdout.contains("lacks UPDATE (wave) on garrisons"), "\(broken.stdout)")
         #expect(broken.stdout.contains("FAIL  tls.key") && broken.stdout.contains("open to every user"), "\(broken.stdout)")
+
+        // No more than it needs either: a grant the migrations never make is named.
+        try cluster.execute("GRANT DELETE ON reports TO garrison_app", database: database)
+        let extra = try await CLI.run("garrison", ["hub", "check", "--config", config.path, "--service-user", user])
+        #expect(extra.status == 1 && extra.stdout.contains("holds more than the hub needs: DELETE on reports"), "\(extra.stdout)")
     }
 }

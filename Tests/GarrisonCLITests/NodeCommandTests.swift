@@ -5,6 +5,21 @@ import Testing
 /// `garrison node` as an operator runs it: configuration errors exit 78 naming the key; unit tokens are issued,
 /// listed without their secret, and revoked from the command line.
 @Suite struct NodeCommandTests {
+    /// Garrison 20's node credential and a configuration naming it, its store `store`.sqlite, and a hub on port 9
+    /// that never answers, all in a fresh test PKI directory.
+    static func nodeConfiguration(store: String) throws -> (TestPKI, URL) {
+        let pki = try TestPKI()
+        try pki.node("20").write(to: pki.directory, name: "node-20")
+        let config = pki.directory.appendingPathComponent("node.yaml")
+        try """
+            node: { garrison: "20" }
+            store: { path: \(store).sqlite }
+            hub: { url: "https://127.0.0.1:9" }
+            tls: { certificate: node-20.pem, key: node-20.key, ca: ca.pem }
+            """.write(to: config, atomically: true, encoding: .utf8)
+        return (pki, config)
+    }
+
     @Test("an invalid key is named, exit 78")
     func invalidKey() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("node-\(UUID().uuidString).yaml")
@@ -21,15 +36,7 @@ import Testing
 
     @Test("token issue prints the token once; list shows no secret; revoke refuses an unknown id with exit 3")
     func tokens() async throws {
-        let pki = try TestPKI()
-        try pki.node("20").write(to: pki.directory, name: "node-20")
-        let config = pki.directory.appendingPathComponent("node.yaml")
-        try """
-            node: { garrison: "20" }
-            store: { path: node-cli.sqlite }
-            hub: { url: "https://127.0.0.1:9" }
-            tls: { certificate: node-20.pem, key: node-20.key, ca: ca.pem }
-            """.write(to: config, atomically: true, encoding: .utf8)
+        let (_, config) = try Self.nodeConfiguration(store: "node-cli")
         let issued = try await CLI.run("garrison", ["node", "token", "issue", "--config", config.path, "--unit", "KMP-2061", "--label", "dyżurny"])
         #expect(issued.status == 0, "\(issued.stderr)")
         let token = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -46,15 +53,7 @@ import Testing
 
     @Test("node check: the node's credential passes; a store as root's and a hub that does not answer are named with their fix")
     func check() async throws {
-        let pki = try TestPKI()
-        try pki.node("20").write(to: pki.directory, name: "node-20")
-        let config = pki.directory.appendingPathComponent("node.yaml")
-        try """
-            node: { garrison: "20" }
-            store: { path: node-check.sqlite }
-            hub: { url: "https://127.0.0.1:9" }
-            tls: { certificate: node-20.pem, key: node-20.key, ca: ca.pem }
-            """.write(to: config, atomically: true, encoding: .utf8)
+        let (pki, config) = try Self.nodeConfiguration(store: "node-check")
         // As its own user (the test's) the files pass; the hub on port 9 does not answer.
         let user = ProcessInfo.processInfo.environment["USER"] ?? "root"
         let run = try await CLI.run("garrison", ["node", "check", "--config", config.path, "--service-user", user])
@@ -70,15 +69,7 @@ import Testing
 
     @Test("queue: a missing store is named (exit 1), an empty one lists as JSON, an unknown seq exits 3")
     func queue() async throws {
-        let pki = try TestPKI()
-        try pki.node("20").write(to: pki.directory, name: "node-20")
-        let config = pki.directory.appendingPathComponent("node.yaml")
-        try """
-            node: { garrison: "20" }
-            store: { path: node-queue.sqlite }
-            hub: { url: "https://127.0.0.1:9" }
-            tls: { certificate: node-20.pem, key: node-20.key, ca: ca.pem }
-            """.write(to: config, atomically: true, encoding: .utf8)
+        let (pki, config) = try Self.nodeConfiguration(store: "node-queue")
         let missing = try await CLI.run("garrison", ["node", "queue", "list", "--config", config.path])
         #expect(missing.status == 1 && missing.stderr.contains("node-queue.sqlite"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: pki.directory.appendingPathComponent("node-queue.sqlite").path), "never made here")

@@ -54,8 +54,8 @@ extension PushAck {
         for rejection in rejections {
             // Compared, never made a range of: an answer acknowledging through 0 would make 1...0, which traps.
             guard rejection.seq >= 1, rejection.seq <= ackedThrough else { throw refuse("rejects \(rejection.seq), not acknowledged") }
-            guard rejection.reason.code.rawValue.utf8.count <= 64, rejection.reason.message.utf8.count <= 4_096 else {
-                throw refuse("gives a rejection reason longer than allowed")
+            guard ProblemCode(validating: rejection.reason.code.rawValue) != nil, rejection.reason.message.utf8.count <= 4_096 else {
+                throw refuse("gives a rejection reason out of form (a code of 1–64 of a–z, 0–9, _; a message of at most 4,096 bytes)")
             }
         }
         try hub.validate()

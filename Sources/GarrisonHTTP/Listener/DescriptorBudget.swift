@@ -12,22 +12,11 @@ import Logging
 /// the kernel's backlog unanswered. So at start the daemon raises its soft limit to the hard one and says, once,
 /// when its caps and its own descriptors could still exceed it.
 public enum DescriptorBudget {
-    /// What the check found.
-    public struct Outcome: Sendable, Equatable {
-        /// The soft limit after raising it.
-        public var limit: Int
-        /// The listeners' caps together, plus the process's own reserve.
-        public var needed: Int
-    }
-
     /// Raises the soft `RLIMIT_NOFILE` to the hard limit; warns, naming the keys, when `caps` (listener name →
     /// its `max_connections`) plus `reserve` (database pool, event loops, files) exceed it.
-    @discardableResult
-    public static func check(caps: [(key: String, cap: Int)], reserve: Int, logger: Logger) -> Outcome {
+    public static func check(caps: [(key: String, cap: Int)], reserve: Int, logger: Logger) {
         var limits = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else {
-            return Outcome(limit: 0, needed: 0)
-        }
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return }
         if limits.rlim_cur < limits.rlim_max {
             var raised = limits
             raised.rlim_cur = limits.rlim_max
@@ -45,6 +34,5 @@ public enum DescriptorBudget {
                     "fix": "raise LimitNOFILE= (the shipped units set 65536) or lower the max_connections keys",
                 ])
         }
-        return Outcome(limit: limit, needed: needed)
     }
 }

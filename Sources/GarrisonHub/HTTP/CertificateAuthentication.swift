@@ -11,8 +11,6 @@ struct CertifiedCaller: RoleProviding, Sendable {
 
     var roles: Set<CertificateIdentity.Role> { [identity.role] }
 
-    /// The garrison (or role, for the unbound ones) refusals are counted under.
-    var label: String { identity.garrison?.rawValue ?? identity.role.rawValue }
 }
 
 /// Puts the caller in the request context: the gatekeeper reads the client certificate and refuses (403) one
@@ -40,7 +38,7 @@ struct RoleGate<Policy: AuthorizationPolicy>: RouterMiddleware where Policy.Iden
             throw Problem(.unauthorized, code: .noCertificate, detail: "this listener requires a client certificate")
         }
         guard try await policy.isAuthorized(identity: caller, request: request), caller.identity.principal != nil else {
-            metrics.refused(garrison: caller.label, code: .wrongRole)
+            metrics.refused(garrison: caller.identity.label, code: .wrongRole)
             throw Problem.forbidden(.wrongRole, "\(request.uri.path) needs \(needs), not a \(caller.identity.role.rawValue) one")
         }
         return try await next(request, context)

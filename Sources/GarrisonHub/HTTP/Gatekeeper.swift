@@ -49,7 +49,7 @@ public final class Gatekeeper: Sendable {
             throw Problem.forbidden(.noIdentity, "the client certificate names no garrison identity")
         }
         if revoked.withLock({ $0.isRevoked(summary.serial) }) {
-            metrics.refused(garrison: identity.garrison?.rawValue ?? identity.role.rawValue, code: .certificateRevoked)
+            metrics.refused(garrison: identity.label, code: .certificateRevoked)
             context.logger.warning("revoked certificate refused", metadata: ["serial": "\(summary.serial)", "identity": "\(identity)"])
             throw Problem.forbidden(.certificateRevoked, "certificate \(summary.serial) (\(identity)) is revoked")
         }

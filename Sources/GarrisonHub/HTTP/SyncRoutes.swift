@@ -23,11 +23,12 @@ struct SyncRoutes {
         sync.get("/pull") { request, context in try await pull(request, context) }
         sync.get("/snapshot") { request, context in try await snapshot(request, context) }
         sync.get("/catalogue") { _, _ in try Response.json(try await store.catalogues()) }
-        sync.post("/catalogue") { request, context in
+        // Publishing the catalogue is one national decision: the national certificate alone, behind its own gate.
+        let national = sync.group().add(middleware: RoleGate(
+            policy: RolePolicy<CertifiedCaller>(.national), needs: "a national certificate (only national HQ publishes the catalogue)",
+            metrics: metrics))
+        national.post("/catalogue") { request, context in
             let principal = try context.principal()
-            guard principal.role == .national else {
-                throw Problem.forbidden(.wrongRole, "only the national role publishes the category catalogue")
-            }
             let catalogue = try await request.decodeJSON(CategoryCatalogue.self, limit: configuration.maxBodyBytes)
             try await store.publish(catalogue)
             context.logger.notice("category catalogue published", metadata: [
@@ -40,7 +41,7 @@ struct SyncRoutes {
 
     private func push(_ request: Request, _ context: HubRequestContext) async throws -> Response {
         let principal = try context.principal()
-        let label = principal.garrison?.rawValue ?? principal.role.rawValue
+        let label = principal.label
         let logger = context.logger.with(principal)
         let received = try await refusing(label) { try await request.decodeJSON(ReceivedPush.self, limit: configuration.maxBodyBytes) }
         guard received.entries.count <= configuration.maxBatch else {
@@ -97,7 +98,7 @@ struct SyncRoutes {
         }
         let reported = NodeReport(queueDepth: queue, setAside: setAside, setAsideCode: setAsideCode)
         let generation = signals.generation(of: garrison.rawValue)
-        let label = principal.garrison?.rawValue ?? principal.role.rawValue
+        let label = principal.label
         var page = try await refusing(label) {
             try await store.readFeed(of: garrison, after: cursor, limit: limit, for: principal, reported: reported)
         }
@@ -115,7 +116,7 @@ struct SyncRoutes {
         let garrison = try target(request, principal)
         let after = request.text("after") ?? ""
         let limit = Int(try request.integer("limit", default: 500, in: 1...Int64(configuration.maxPull)))
-        let label = principal.garrison?.rawValue ?? principal.role.rawValue
+        let label = principal.label
         let page = try await refusing(label) { try await store.snapshot(of: garrison, after: after, limit: limit, for: principal) }
         return try Response.json(page)
     }

@@ -84,14 +84,16 @@ public enum HubCheck {
                     return findings
                 }
                 findings.append(CheckFinding(.ok, "schema", "at version \(version), current"))
-                var missing: [String] = []
-                for grant in grants {
-                    if try await !grant.isHeld(on: connection, logger: logger) { missing.append(grant.description) }
-                }
+                let missing = try await Self.missing(grants, on: connection, logger: logger)
+                let extra = try await Self.extra(beyond: grants, on: connection, logger: logger)
                 findings.append(missing.isEmpty
-                    ? CheckFinding(.ok, "database.user", "\(settings.user) holds all \(grants.count) privileges the hub needs, and no more power")
+                    ? CheckFinding(.ok, "database.user", "\(settings.user) holds all \(grants.count) privileges the hub needs")
                     : CheckFinding(.failure, "database.user", "\(settings.user) lacks \(missing.joined(separator: "; "))",
                         fix: "garrison hub migrate --config … grants them (database.user must be the role it was run for)"))
+                if !extra.isEmpty {
+                    findings.append(CheckFinding(.failure, "database.user", "\(settings.user) holds more than the hub needs: \(extra.joined(separator: "; "))",
+                        fix: "REVOKE each from \(settings.user): the hub's role may do what the migrations grant and no more"))
+                }
                 return findings
             }
         } catch {
@@ -100,30 +102,54 @@ public enum HubCheck {
     }
 }
 
+extension HubCheck {
+    /// The required grants the role does not hold, found in one statement.
+    static func missing(_ grants: [RequiredGrant], on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        let rows = try await connection.query(
+            """
+            SELECT g.kind, g.name, g.col, g.priv
+            FROM UNNEST(\(grants.map(\.kind))::text[], \(grants.map(\.name))::text[], \(grants.map { $0.column ?? "" })::text[],
+                        \(grants.map(\.privilege))::text[]) AS g(kind, name, col, priv)
+            WHERE NOT CASE g.kind
+                WHEN 'sequence' THEN has_sequence_privilege(current_user, g.name, g.priv)
+                WHEN 'column' THEN has_column_privilege(current_user, g.name, g.col, g.priv)
+                ELSE has_table_privilege(current_user, g.name, g.priv) END
+            """, logger: logger)
+        var missing: [String] = []
+        for try await (kind, name, column, privilege) in rows.decode((String, String, String, String).self) {
+            missing.append("\(privilege)\(kind == "column" ? " (\(column))" : "") on \(name)")
+        }
+        return missing
+    }
+
+    /// Table privileges the role holds on the hub's tables beyond the required ones (column grants are not
+    /// table privileges, so `UPDATE (phase)` never shows as `UPDATE`).
+    static func extra(beyond grants: [RequiredGrant], on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        let tableGrants = grants.filter { $0.kind == "table" }
+        let rows = try await connection.query(
+            """
+            SELECT c.relname::text, p.priv
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN UNNEST(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(priv)
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND has_table_privilege(current_user, c.oid, p.priv)
+              AND (c.relname::text, p.priv) NOT IN (
+                SELECT * FROM UNNEST(\(tableGrants.map(\.name))::text[], \(tableGrants.map(\.privilege))::text[]))
+            ORDER BY 1, 2
+            """, logger: logger)
+        var extra: [String] = []
+        for try await (table, privilege) in rows.decode((String, String).self) { extra.append("\(privilege) on \(table)") }
+        return extra
+    }
+}
+
 /// One privilege a migration grants the application role.
-struct RequiredGrant: Sendable, CustomStringConvertible {
-    enum Object: Sendable { case table, sequence }
+struct RequiredGrant: Sendable {
     let privilege: String
-    let object: Object
+    /// `table`, `column` (with `column`) or `sequence`: which `has_*_privilege` answers for it.
+    let kind: String
     let name: String
     /// For a column grant (`UPDATE (phase) ON garrisons`): the column.
     let column: String?
-
-    var description: String { "\(privilege)\(column.map { " (\($0))" } ?? "") on \(name)" }
-
-    func isHeld(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = switch (object, column) {
-        case (.sequence, _):
-            try await connection.query("SELECT has_sequence_privilege(current_user, \(name)::text, \(privilege)::text)", logger: logger)
-        case (.table, let column?):
-            try await connection.query(
-                "SELECT has_column_privilege(current_user, \(name)::text, \(column)::text, \(privilege)::text)", logger: logger)
-        case (.table, nil):
-            try await connection.query("SELECT has_table_privilege(current_user, \(name)::text, \(privilege)::text)", logger: logger)
-        }
-        for try await held in rows.decode(Bool.self) { return held }
-        return false
-    }
 }
 
 extension Migration {
@@ -135,20 +161,21 @@ extension Migration {
         var result: [RequiredGrant] = []
         for statement in all.flatMap(\.statements) {
             guard let match = statement.wholeMatch(of: grant) else { continue }
-            let object: RequiredGrant.Object = match.output.2 == nil ? .table : .sequence
+            let sequence = match.output.2 != nil
             let names = match.output.3.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let privileges = String(match.output.1)
             for name in names {
                 if let column = privileges.wholeMatch(of: columns) {
                     for each in column.output.2.split(separator: ",") {
                         result.append(RequiredGrant(
-                            privilege: String(column.output.1), object: object, name: name,
+                            privilege: String(column.output.1), kind: "column", name: name,
                             column: each.trimmingCharacters(in: .whitespaces)))
                     }
                 } else {
                     for privilege in privileges.split(separator: ",") {
                         result.append(RequiredGrant(
-                            privilege: privilege.trimmingCharacters(in: .whitespaces), object: object, name: name, column: nil))
+                            privilege: privilege.trimmingCharacters(in: .whitespaces), kind: sequence ? "sequence" : "table",
+                            name: name, column: nil))
                     }
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GarrisonCore
 import GarrisonHTTP
+import GarrisonPKI
 import Prometheus
 import Synchronization
 
@@ -82,4 +83,14 @@ public final class HubMetrics: Sendable {
         registry.emit(into: &buffer)
         return buffer
     }
+}
+
+extension Principal {
+    /// The label its refusals and pushes are counted under: its garrison, or its role for the unbound ones.
+    var label: String { garrison?.rawValue ?? role.rawValue }
+}
+
+extension CertificateIdentity {
+    /// The label its refusals are counted under: its garrison, or its role for the unbound ones.
+    var label: String { garrison?.rawValue ?? role.rawValue }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GarrisonConfig
 import Logging
 import NIOPosix
 import NIOSSL
@@ -24,28 +25,19 @@ public enum DatabaseProbe {
         let configuration = try settings.connectionConfiguration()
         let timeout = Duration.seconds(settings.connectTimeoutSeconds + 10)
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    let connection = try await PostgresConnection.connect(
-                        on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger)
-                    do {
-                        let result = try await body(connection)
-                        try? await connection.close()
-                        return result
-                    } catch {
-                        try? await connection.close()
-                        throw error
-                    }
+            return try await HubStore.within(timeout) {
+                let connection = try await PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger)
+                do {
+                    let result = try await body(connection)
+                    try? await connection.close()
+                    return result
+                } catch {
+                    try? await connection.close()
+                    throw error
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw ProbeTimeout()
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let result = first else { throw ProbeTimeout() }
-                return result
             }
-        } catch is ProbeTimeout {
+        } catch is DatabaseDeadline {
             throw HubStoreError(description: "\(place(settings, key)): no answer within \(key).connect_timeout_seconds (\(settings.connectTimeoutSeconds) s) and 10 s more; is PostgreSQL running and reachable there?")
         } catch let error as PSQLError {
             throw HubStoreError(description: explain(error, settings, key: key))
@@ -56,7 +48,7 @@ public enum DatabaseProbe {
     static func explain(_ error: PSQLError, _ settings: DatabaseSettings, key: String) -> String {
         let state = error.serverInfo?[.sqlState] ?? ""
         let message = error.serverInfo?[.message] ?? String(describing: error.code)
-        let password = key == "database" ? "GARRISON_DATABASE_PASSWORD" : "GARRISON_MIGRATION_PASSWORD"
+        let password = ConfigReader.environmentName(for: "\(key).password")
         switch state {
         case "28P01", "28000":
             // 28P01 a wrong password; 28000 no pg_hba.conf line lets the role in this way (or peer/ident refused it).
@@ -75,7 +67,6 @@ public enum DatabaseProbe {
         "\(key): cannot connect as \(settings.user) to \(settings.name) at \(settings.host):\(settings.port)"
     }
 
-    private struct ProbeTimeout: Error {}
 }
 
 extension DatabaseSettings {

@@ -58,13 +58,23 @@ public enum NodeCheck {
     /// A request to the hub with this node's certificate: the TLS handshake both ways, the hub's name, the
     /// certificate not revoked, and the garrison's phase.
     static func hub(_ configuration: NodeConfiguration) async -> CheckFinding {
+        let client: HubClient
         do {
-            let client = try HubClient(
+            client = try HubClient(
                 baseURL: configuration.hubURL, certificatePEM: String(contentsOfFile: configuration.certificatePath, encoding: .utf8),
                 keyPEM: String(contentsOfFile: configuration.keyPath, encoding: .utf8),
                 caPEM: String(contentsOfFile: configuration.caPath, encoding: .utf8), timeout: .seconds(10),
                 verifyHostname: configuration.verifyHostname, connectAddress: configuration.hubAddress, retryConnecting: false)
-            defer { Task { try? await client.shutdown() } }
+        } catch {
+            return CheckFinding(.failure, "tls.certificate", "the credential cannot be loaded for TLS: \(error)")
+        }
+        let finding = await ask(client, configuration)
+        try? await client.shutdown()
+        return finding
+    }
+
+    private static func ask(_ client: HubClient, _ configuration: NodeConfiguration) async -> CheckFinding {
+        do {
             let phases = try await client.garrisons()
             let own = configuration.garrison.flatMap { code in phases.first { $0.garrison == code } }
             let phase = own.map { "; garrison \($0.garrison) is \($0.phase.rawValue)" } ?? ""

@@ -4,18 +4,16 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import GarrisonPKI
 
 /// Files the node's commands make for the daemon: never readable by everyone, and owned by the service user
 /// when an operator makes them as root (`sudo garrison node enroll`, `sudo garrison node token issue`), so the
 /// `User=garrison` unit can read them (issue 14: they were left root's).
 public enum ServiceFiles {
-    /// The user the shipped units run as (`User=garrison`).
-    public static let serviceUser = "garrison"
-
     /// Sets `mode` on `path` and, when this process is root and the service user exists, gives the file to it.
     public static func settle(_ path: String, mode: mode_t) throws {
         guard chmod(path, mode) == 0 else { throw failure("chmod", path) }
-        guard geteuid() == 0, let owner = getpwnam(serviceUser) else { return }
+        guard geteuid() == 0, let owner = getpwnam(CredentialCheck.serviceUser) else { return }
         guard chown(path, owner.pointee.pw_uid, owner.pointee.pw_gid) == 0 else { throw failure("chown", path) }
     }
 

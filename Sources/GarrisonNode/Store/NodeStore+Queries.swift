@@ -164,13 +164,15 @@ extension NodeStore {
     /// Counts for the status answer and metrics.
     public func figures() throws -> StoreFigures {
         try pool.read { db in
-            let queue = try Row.fetchOne(db, sql: "SELECT count(*) AS n, min(queued_at) AS oldest FROM outbox")
+            // One statement for every figure: `/v1/status` and each `/metrics` scrape read them.
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM report) AS reports, (SELECT count(*) FROM outbox) AS queued,
+                       (SELECT min(queued_at) FROM outbox) AS oldest, (SELECT count(*) FROM rejection) AS rejections,
+                       (SELECT count(*) FROM conflict) AS conflicts, (SELECT count(*) FROM refused_pull) AS refused_pulls
+                """)
             return StoreFigures(
-                reports: try Int.fetchOne(db, sql: "SELECT count(*) FROM report") ?? 0,
-                queueDepth: queue?["n"] ?? 0, oldestQueuedMillis: queue?["oldest"],
-                rejections: try Int.fetchOne(db, sql: "SELECT count(*) FROM rejection") ?? 0,
-                conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
-                refusedPulls: try Int.fetchOne(db, sql: "SELECT count(*) FROM refused_pull") ?? 0)
+                reports: row?["reports"] ?? 0, queueDepth: row?["queued"] ?? 0, oldestQueuedMillis: row?["oldest"],
+                rejections: row?["rejections"] ?? 0, conflicts: row?["conflicts"] ?? 0, refusedPulls: row?["refused_pulls"] ?? 0)
         }
     }
 
