@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// garrison: the synchronisation backbone of Poland's National Security Threat Map (KMZB).
@@ -10,7 +10,7 @@ import PackageDescription
 /// - `garrison-bench`: benchmarks that print figures beside a baseline measured in the same run.
 let package = Package(
     name: "garrison",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "garrison", targets: ["GarrisonMain"]),
         .executable(name: "garrisonctl", targets: ["GarrisonCtl"]),
@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
@@ -48,8 +49,15 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        // YAML configuration files with environment overrides, read key by key with errors that name the key.
-        .target(name: "GarrisonConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // YAML configuration files with `GARRISON_*` environment overrides on apple/swift-configuration, read into
+        // typed settings with errors that name the key and its variable.
+        .target(
+            name: "GarrisonConfig",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // A private PostgreSQL cluster (initdb/pg_ctl in a temporary directory) for tests, benchmarks and the demo.
         .target(name: "GarrisonEmbeddedPostgres", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // The deployment's one TLS profile (Mozilla "intermediate"), for every listener and client.
@@ -266,6 +274,7 @@ let package = Package(
                 "GarrisonSimulation",
                 "GarrisonSystemd",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

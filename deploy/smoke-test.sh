@@ -287,7 +287,9 @@ roles_sql
 
 # ================================================================================================================
 step "pki-bootstrap.sh (First install, 3)"
-run env GARRISONCTL="$GARRISONCTL_BIN" deploy/pki-bootstrap.sh --dns hub.kmzb.local --admin anna.nowak --dir "$ETC/pki"
+# The hub's port is chosen free here (the guide's is 8443); --port puts it in the GARRISONCTL_HUB line printed.
+HUB_PORT="$(free_port 8443)"
+run env GARRISONCTL="$GARRISONCTL_BIN" deploy/pki-bootstrap.sh --dns hub.kmzb.local --port "$HUB_PORT" --admin anna.nowak --dir "$ETC/pki"
 # The variables it printed, as an administrator pastes them.
 eval "$(sed -n '/^  export GARRISONCTL_/,/[^\\]$/p' "$STAGE/out")"
 [ -n "${GARRISONCTL_HUB:-}" ] && [ -n "${GARRISONCTL_KEY:-}" ] || fail "pki-bootstrap.sh printed no GARRISONCTL_* variables"
@@ -296,7 +298,6 @@ ctl() { "$GARRISONCTL_BIN" "$@"; }
 
 # ================================================================================================================
 step "hub.yaml, hub.env (First install, 4), garrison hub migrate (5)"
-HUB_PORT="$(free_port 8443)"
 ENROLL_PORT="$(free_port 8444)"
 OPS_PORT="$(free_port 9090)"
 yaml_set "$ETC/hub.yaml" database.host 127.0.0.1
@@ -309,7 +310,7 @@ yaml_set "$ETC/hub.yaml" enrollment.ca_key "$ETC/pki/ca.key"
 yaml_set "$ETC/hub.yaml" listen.address "0.0.0.0:$HUB_PORT"
 yaml_set "$ETC/hub.yaml" enrollment.address "0.0.0.0:$ENROLL_PORT"
 yaml_set "$ETC/hub.yaml" ops.address "127.0.0.1:$OPS_PORT"
-GARRISONCTL_HUB="${GARRISONCTL_HUB%:*}:$HUB_PORT"
+[ "${GARRISONCTL_HUB##*:}" = "$HUB_PORT" ] || fail "pki-bootstrap.sh --port $HUB_PORT printed GARRISONCTL_HUB=$GARRISONCTL_HUB"
 RELOAD_SECONDS="$(sed -n 's/^  revocation_reload_seconds: *\([0-9]*\).*/\1/p' "$ETC/hub.yaml")"
 install -m 0640 -o root -g garrison /dev/null "$ETC/hub.env"
 printf 'GARRISON_DATABASE_PASSWORD=%s\nGARRISON_MIGRATION_PASSWORD=%s\n' "$GARRISON_APP_PASSWORD" "$GARRISON_OWNER_PASSWORD" > "$ETC/hub.env"
@@ -318,7 +319,11 @@ hub_migrate() {
 }
 hub_migrate
 # The guide's check before the first start, as the service user with the unit's environment: it must pass.
-run sudo -u garrison sh -c "set -a; . '$ETC/hub.env'; exec '$GARRISON' hub check --config '$ETC/hub.yaml'"
+run sudo -u garrison sh -c "set -a; . '$ETC/hub.env'; exec '$GARRISON' hub check --config '$ETC/hub.yaml' --show-config"
+# --show-config prints every key with its value and origin: the passwords from hub.env as <REDACTED>, never as set.
+grep -q 'database.password *= <REDACTED>  (environment variable GARRISON_DATABASE_PASSWORD)' "$STAGE/out" \
+    || fail "hub check --show-config does not show database.password as redacted from hub.env"
+if grep -qF "$GARRISON_APP_PASSWORD" "$STAGE/out"; then fail "hub check --show-config printed the application role's password"; fi
 
 # ================================================================================================================
 step "the hub as garrison-hub.service runs it, /readyz (First install, 5)"

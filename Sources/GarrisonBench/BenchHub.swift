@@ -21,7 +21,7 @@ struct BenchHub: Sendable {
             for: CertificateIdentity(role: .hub, nodeID: "hub"), dnsNames: ["localhost"])
         try hubCredential.write(to: scratch, name: "hub")
         try Data(ca.certificatePEM.utf8).write(to: scratch.appendingPathComponent("ca.pem"))
-        let configuration = try HubConfiguration(reader: ConfigReader(values: [
+        let configuration = try HubConfiguration(config: ConfigSource(values: [
             "listen.address": "127.0.0.1:0", "ops.address": "127.0.0.1:0",
             "tls.certificate": scratch.appendingPathComponent("hub.pem").path,
             "tls.key": scratch.appendingPathComponent("hub.key").path, "tls.ca": scratch.appendingPathComponent("ca.pem").path,

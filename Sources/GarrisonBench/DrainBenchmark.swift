@@ -78,7 +78,7 @@ struct DrainBenchmark: AsyncParsableCommand {
         let queued = try store.figures().queueDepth
         let databaseBytes = (try? FileManager.default.attributesOfItem(atPath: storePath)[.size] as? Int) ?? 0
 
-        let configuration = try NodeConfiguration(reader: ConfigReader(values: [
+        let configuration = try NodeConfiguration(config: ConfigSource(values: [
             "node.garrison": "20", "store.path": storePath, "hub.url": hub.baseURL,
             "tls.certificate": scratch.appendingPathComponent("node-20.pem").path,
             "tls.key": scratch.appendingPathComponent("node-20.key").path,

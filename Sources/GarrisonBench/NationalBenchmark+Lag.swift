@@ -65,7 +65,7 @@ enum NationalLag {
             "tls.key": scratch.appendingPathComponent("\(name).key").path, "tls.ca": scratch.appendingPathComponent("ca.pem").path,
         ]
         all.merge(values) { $1 }
-        let node = try buildNode(configuration: try NodeConfiguration(reader: ConfigReader(values: all)), logger: logger)
+        let node = try buildNode(configuration: try NodeConfiguration(config: ConfigSource(values: all)), logger: logger)
         return (node, Task { try await node.run() })
     }
 

@@ -21,33 +21,33 @@ public struct RolloutWaves: Sendable, Hashable {
 
     /// Parses the file; errors name the file and what is wrong.
     public init(path: String) throws(ConfigError) {
-        let source = ConfigReader.Source.file(path)
+        let source = ConfigOrigin.file(path)
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigError(key: "waves", source: source, problem: "cannot be read (\(error.localizedDescription))")
+            throw ConfigError(key: "waves", origin: source, problem: "cannot be read (\(error.localizedDescription))")
         }
         let root: Any?
         do {
             root = try Yams.load(yaml: text)
         } catch {
-            throw ConfigError(key: "waves", source: source, problem: "is not valid YAML (\(error))")
+            throw ConfigError(key: "waves", origin: source, problem: "is not valid YAML (\(error))")
         }
         guard let list = (root as? [String: Any])?["waves"] as? [[String: Any]] else {
-            throw ConfigError(key: "waves", source: source, problem: "expected a list of waves, each with wave and garrisons")
+            throw ConfigError(key: "waves", origin: source, problem: "expected a list of waves, each with wave and garrisons")
         }
         var waves: [Wave] = []
         var seen: Set<String> = []
         for (index, entry) in list.enumerated() {
             guard let number = entry["wave"] as? Int, number > 0 else {
-                throw ConfigError(key: "waves[\(index)].wave", source: source, problem: "expected a positive wave number")
+                throw ConfigError(key: "waves[\(index)].wave", origin: source, problem: "expected a positive wave number")
             }
             guard let garrisons = (entry["garrisons"] as? [Any])?.map({ "\($0)" }), !garrisons.isEmpty else {
-                throw ConfigError(key: "waves[\(index)].garrisons", source: source, problem: "expected a list of garrison codes")
+                throw ConfigError(key: "waves[\(index)].garrisons", origin: source, problem: "expected a list of garrison codes")
             }
             for code in garrisons where !seen.insert(code).inserted {
-                throw ConfigError(key: "waves[\(index)].garrisons", source: source, problem: "garrison \(code) is in two waves")
+                throw ConfigError(key: "waves[\(index)].garrisons", origin: source, problem: "garrison \(code) is in two waves")
             }
             waves.append(Wave(number: number, name: entry["name"] as? String, garrisons: garrisons))
         }

@@ -49,7 +49,7 @@ final class DemoCluster: Sendable {
             try Credential(certificatePEM: ca.certificatePEM, keyPEM: ca.keyPEM).write(to: pki, name: "ca")
             let adminCredential = try ca.issueCredential(for: CertificateIdentity(role: .admin, nodeID: "demo-admin"))
             DemoOutput.step("deployment CA created; hub certificate issued for localhost (checked by name), admin certificate for demo-admin")
-            let configuration = try HubConfiguration(reader: ConfigReader(values: [
+            let configuration = try HubConfiguration(config: ConfigSource(values: [
                 "listen.address": "127.0.0.1:0", "ops.address": "off",
                 "tls.certificate": pki.appendingPathComponent("hub.pem").path,
                 "tls.key": pki.appendingPathComponent("hub.key").path, "tls.ca": pki.appendingPathComponent("ca.pem").path,

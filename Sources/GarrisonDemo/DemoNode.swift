@@ -49,7 +49,7 @@ final class DemoNode: Sendable {
             values["node.role"] = "national"
             values["national.garrisons"] = followed.map(\.rawValue).joined(separator: ",")
         }
-        let configuration = try NodeConfiguration(reader: ConfigReader(values: values))
+        let configuration = try NodeConfiguration(config: ConfigSource(values: values))
         let node = try buildNode(configuration: configuration, logger: logger)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let coordinator = try node.store.issueToken(

@@ -7,15 +7,34 @@ import Logging
 /// What the daemon commands share: reading a configuration (an error exits with EX_CONFIG, 78, naming the key)
 /// and logging to standard error at the chosen level, one line an entry whatever a request held.
 enum DaemonSupport {
+    /// With `show`, every key read is printed afterwards with its value and where it came from, secrets redacted.
     static func configuration<T>(
         _ program: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        _ make: (ConfigReader) throws -> T
+        show: Bool = false, _ make: (ConfigSource) throws -> T
     ) throws -> T {
         do {
-            return try make(ConfigReader(path: path, environment: environment))
+            let source = try ConfigSource(file: path, environment: environment)
+            let value = try make(source)
+            if show { printConfiguration(source) }
+            return value
         } catch {
             FileHandle.standardError.write(Data("garrison \(program): configuration error: \(error)\n".utf8))
             throw ExitCode(78)
+        }
+    }
+
+    /// One line a key: `key = value  (origin)`, `<REDACTED>` for passwords and secrets, `(default)` when unset.
+    static func printConfiguration(_ source: ConfigSource) {
+        let readings = source.recorder.all
+        let width = min(readings.map(\.key.count).max() ?? 0, 44)
+        print("configuration (\(readings.count) keys; secrets redacted):")
+        for reading in readings {
+            let key = reading.key.padding(toLength: max(width, reading.key.count), withPad: " ", startingAt: 0)
+            if let shown = reading.shown {
+                print("  \(key) = \(shown)  (\(source.origin(of: reading.key)))")
+            } else {
+                print("  \(key)   (default; \(ConfigSource.environmentName(for: reading.key)) unset)")
+            }
         }
     }
 

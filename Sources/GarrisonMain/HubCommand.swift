@@ -23,8 +23,8 @@ struct HubOptions: ParsableArguments {
     var logLevel: Logger.Level = .info
 
     /// Reads the configuration; a missing or invalid key ends the process with EX_CONFIG (78) and its name.
-    func load() throws -> HubConfiguration {
-        try DaemonSupport.configuration("hub", path: config) { try HubConfiguration(reader: $0) }
+    func load(show: Bool = false) throws -> HubConfiguration {
+        try DaemonSupport.configuration("hub", path: config, show: show) { try HubConfiguration(config: $0) }
     }
 
     func logger() -> Logger { DaemonSupport.logger("garrison.hub", level: logLevel) }
@@ -96,8 +96,11 @@ struct HubCheckCommand: AsyncParsableCommand {
     @Option(help: "The user the daemon runs as (its unit's User=), who must read these files.")
     var serviceUser = "garrison"
 
+    @Flag(help: "Print every key read with its value and where it came from (passwords and secrets redacted).")
+    var showConfig = false
+
     func run() async throws {
-        let configuration = try options.load()
+        let configuration = try options.load(show: showConfig)
         let findings = await HubCheck.run(configuration, user: serviceUser, logger: Logger(label: "garrison.hub.check") { _ in SwiftLogNoOpLogHandler() })
         try DaemonSupport.report("garrison hub check: \(options.config)", findings)
     }

@@ -27,10 +27,12 @@ struct NodeOptions: ParsableArguments {
 
     /// Reads the configuration (`role` overriding `node.role`); a missing or invalid key ends the process with
     /// EX_CONFIG (78) and its name.
-    func load(role: String? = nil) throws -> NodeConfiguration {
+    func load(role: String? = nil, show: Bool = false) throws -> NodeConfiguration {
         var environment = ProcessInfo.processInfo.environment
-        if let role { environment[ConfigReader.environmentName(for: "node.role")] = role }
-        return try DaemonSupport.configuration("node", path: config, environment: environment) { try NodeConfiguration(reader: $0) }
+        if let role { environment[ConfigSource.environmentName(for: "node.role")] = role }
+        return try DaemonSupport.configuration("node", path: config, environment: environment, show: show) {
+            try NodeConfiguration(config: $0)
+        }
     }
 
     func logger() -> Logger { DaemonSupport.logger("garrison.node", level: logLevel) }
@@ -39,7 +41,7 @@ struct NodeOptions: ParsableArguments {
     func store() throws -> NodeStore {
         let configuration = try load()
         do {
-            let pem = try String(contentsOfFile: configuration.certificatePath, encoding: .utf8)
+            let pem = try String(contentsOfFile: configuration.tls.certificate, encoding: .utf8)
             guard let principal = try CertificateIdentity(pem: pem).principal else {
                 throw NodeStoreError("tls.certificate names no node")
             }
@@ -181,8 +183,11 @@ struct NodeCheckCommand: AsyncParsableCommand {
     @Option(help: "The user the daemon runs as (its unit's User=), who must read these files.")
     var serviceUser = "garrison"
 
+    @Flag(help: "Print every key read with its value and where it came from (passwords and secrets redacted).")
+    var showConfig = false
+
     func run() async throws {
-        let configuration = try options.load(role: role)
+        let configuration = try options.load(role: role, show: showConfig)
         try DaemonSupport.report("garrison node check: \(options.config)", await NodeCheck.run(configuration, user: serviceUser))
     }
 }

@@ -50,8 +50,8 @@ struct NodeEnrollCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load(role: role)
         let fileManager = FileManager.default
-        if !force, fileManager.fileExists(atPath: configuration.certificatePath) || fileManager.fileExists(atPath: configuration.keyPath) {
-            fail("\(configuration.certificatePath) or \(configuration.keyPath) exists: this node is enrolled (--force enrolls it anew with a new node id)")
+        if !force, fileManager.fileExists(atPath: configuration.tls.certificate) || fileManager.fileExists(atPath: configuration.tls.key) {
+            fail("\(configuration.tls.certificate) or \(configuration.tls.key) exists: this node is enrolled (--force enrolls it anew with a new node id)")
             throw ExitCode(2)
         }
         guard let caPEM = try? String(contentsOfFile: ca, encoding: .utf8) else {
@@ -72,10 +72,10 @@ struct NodeEnrollCommand: AsyncParsableCommand {
         }
         do {
             // The key first and private, so a certificate on disk always has its key beside it.
-            try Self.write(enrolled.credential.keyPEM, to: configuration.keyPath, mode: 0o600)
-            try Self.write(enrolled.credential.certificatePEM, to: configuration.certificatePath, mode: 0o644)
-            if URL(fileURLWithPath: configuration.caPath).standardized != URL(fileURLWithPath: ca).standardized {
-                try Self.write(enrolled.caPEM, to: configuration.caPath, mode: 0o644)
+            try Self.write(enrolled.credential.keyPEM, to: configuration.tls.key, mode: 0o600)
+            try Self.write(enrolled.credential.certificatePEM, to: configuration.tls.certificate, mode: 0o644)
+            if URL(fileURLWithPath: configuration.tls.ca).standardized != URL(fileURLWithPath: ca).standardized {
+                try Self.write(enrolled.caPEM, to: configuration.tls.ca, mode: 0o644)
             }
         } catch {
             fail("enrolled, but the certificate could not be stored: \(error.localizedDescription); ask for a new token")
@@ -84,7 +84,7 @@ struct NodeEnrollCommand: AsyncParsableCommand {
         let answer = enrolled.answer
         print("enrolled as \(answer.nodeID) (\(answer.garrison.map { "garrison \($0)" } ?? "national")), "
             + "certificate serial \(answer.serial), expires \(ISO8601DateFormatter().string(from: answer.notAfter))")
-        print("certificate \(configuration.certificatePath), key \(configuration.keyPath) (0600), CA \(configuration.caPath)")
+        print("certificate \(configuration.tls.certificate), key \(configuration.tls.key) (0600), CA \(configuration.tls.ca)")
     }
 
     private func fail(_ message: String) {

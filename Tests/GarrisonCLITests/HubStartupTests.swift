@@ -34,6 +34,8 @@ import Testing
 
     @Test("a hub with rollout.waves starts as the application role and adopts the waves")
     func wavesAdoptedByTheAppRole() async throws {
+        // The scratch directory is made when the cluster starts, which may not have happened yet.
+        try FileManager.default.createDirectory(at: TestCluster.scratch, withIntermediateDirectories: true)
         let waves = TestCluster.scratch.appendingPathComponent("waves-\(UUID().uuidString.prefix(8)).yaml")
         try Data("waves:\n  - wave: 4\n    garrisons: [\"20\", KSP]\n".utf8).write(to: waves)
         let hub = try await HubProcess(descriptors: 4096, extra: ["rollout": ["waves": waves.path]])
@@ -64,9 +66,17 @@ import Testing
         #expect(before.status == 1 && before.stdout.contains("FAIL  schema"), "\(before.stdout)")
         let migrated = try await CLI.run("garrison", ["hub", "migrate", "--config", config.path])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        let ready = try await CLI.run("garrison", ["hub", "check", "--config", config.path, "--service-user", user])
+        let ready = try await CLI.run(
+            "garrison", ["hub", "check", "--config", config.path, "--service-user", user, "--show-config"],
+            environment: ["GARRISON_DATABASE_PASSWORD": "never-printed-7f3a", "GARRISON_LIMITS_MAX_BATCH": "1200"])
         #expect(ready.status == 0, "\(ready.stdout)")
         #expect(ready.stdout.contains("privileges the hub needs") && ready.stdout.contains("ready to start"), "\(ready.stdout)")
+        // --show-config: every key with its value and origin; the password redacted, by key, wherever it came from.
+        #expect(!ready.stdout.contains("never-printed-7f3a") && !ready.stderr.contains("never-printed-7f3a"))
+        #expect(ready.stdout.contains("database.password") && ready.stdout.contains("= <REDACTED>  (environment variable GARRISON_DATABASE_PASSWORD)"), "\(ready.stdout)")
+        #expect(ready.stdout.contains("= 1200  (environment variable GARRISON_LIMITS_MAX_BATCH)"), "\(ready.stdout)")
+        #expect(ready.stdout.contains("= garrison_app  (\(config.path))"), "\(ready.stdout)")
+        #expect(ready.stdout.contains("(default; GARRISON_DATABASE_POOL_SIZE unset)"), "\(ready.stdout)")
 
         try cluster.execute("REVOKE UPDATE (wave) ON garrisons FROM garrison_app", database: database)
         #expect(chmod(pki.keyPath, 0o644) == 0)

@@ -59,7 +59,7 @@ import Testing
     @Test func aHubWithoutItsMigrationsRefusesToStartAndSaysWhatToRun() async throws {
         let pki = try TestPKI()
         let (cluster, name) = try await TestCluster.freshDatabase()
-        let configuration = try HubConfiguration(reader: ConfigReader(values: [
+        let configuration = try HubConfiguration(config: ConfigSource(values: [
             "listen.address": "127.0.0.1:0", "ops.address": "off",
             "tls.certificate": pki.certificatePath, "tls.key": pki.keyPath, "tls.ca": pki.caPath,
             "database.host": cluster.socketDirectory, "database.port": "\(cluster.port)", "database.name": name,

@@ -123,24 +123,24 @@ import Testing
 
     @Test("the intake's keys: documented defaults, environment overrides, errors that name the key, never the secret")
     func configuration() throws {
-        let defaults = try HubConfiguration(reader: ConfigReader(path: Self.example, environment: [:]))
-        #expect(defaults.intakeReportsPerDevicePerDay == 1 && defaults.intakeReportsPerAddressPerDay == 20)
-        #expect(defaults.intakeCredentialsPerAddressPerDay == 10 && defaults.intakeTrustedProxies.isEmpty)
-        #expect(defaults.intakeDeviceSecret == nil && defaults.intakeDeviceSecretPath == nil)
+        let defaults = try HubConfiguration(config: ConfigSource(file: Self.example, environment: [:]))
+        #expect(defaults.intake.reportsPerDevicePerDay == 1 && defaults.intake.reportsPerAddressPerDay == 20)
+        #expect(defaults.intake.credentialsPerAddressPerDay == 10 && defaults.intake.trustedProxies.isEmpty)
+        #expect(defaults.intake.deviceSecret == nil && defaults.intake.deviceSecretPath == nil)
         let secret = "correct horse battery staple, thirty-two+"
-        let set = try HubConfiguration(reader: ConfigReader(path: Self.example, environment: [
+        let set = try HubConfiguration(config: ConfigSource(file: Self.example, environment: [
             "GARRISON_INTAKE_TRUSTED_PROXIES": "10.0.0.0/8, ::1", "GARRISON_INTAKE_DEVICE_SECRET": secret,
             "GARRISON_INTAKE_REPORTS_PER_ADDRESS_PER_DAY": "5",
         ]))
-        #expect(set.intakeTrustedProxies == [AddressBlock("10.0.0.0/8")!, AddressBlock("::1")!])
-        #expect(set.intakeDeviceSecret?.bytes == Array(secret.utf8) && set.intakeReportsPerAddressPerDay == 5)
+        #expect(set.intake.trustedProxies == [AddressBlock("10.0.0.0/8")!, AddressBlock("::1")!])
+        #expect(set.intake.deviceSecret?.bytes == Array(secret.utf8) && set.intake.reportsPerAddressPerDay == 5)
         for (environment, key) in [
             (["GARRISON_INTAKE_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"], "intake.trusted_proxies"),
             (["GARRISON_INTAKE_DEVICE_SECRET": "too-short-secret"], "intake.device_secret"),
             (["GARRISON_INTAKE_DEVICE_SECRET": secret, "GARRISON_INTAKE_DEVICE_SECRET_FILE": "/etc/key"], "intake.device_secret_file"),
         ] {
             #expect {
-                _ = try HubConfiguration(reader: ConfigReader(path: Self.example, environment: environment))
+                _ = try HubConfiguration(config: ConfigSource(file: Self.example, environment: environment))
             } throws: { error in
                 let text = "\(error)"
                 return text.contains(key) && !text.contains("too-short") && !text.contains("horse")

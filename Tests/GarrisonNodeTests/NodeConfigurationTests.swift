@@ -10,26 +10,26 @@ struct NodeConfigurationTests {
         .appendingPathComponent("../../Config/node.yaml").standardized.path
 
     @Test func theExampleConfigurationLoads() throws {
-        let configuration = try NodeConfiguration(reader: ConfigReader(path: Self.example, environment: [:]))
+        let configuration = try NodeConfiguration(config: ConfigSource(file: Self.example, environment: [:]))
         #expect(configuration.garrison == "20")
         #expect(configuration.storePath == "/var/lib/garrison/node.sqlite")
-        #expect(configuration.apiPort == 8080 && configuration.apiTLS == nil)
+        #expect(configuration.api.address.port == 8080 && configuration.api.tls == nil)
         #expect(configuration.sync.pushBatchLimit == 1_000 && configuration.sync.pullWaitSeconds == 20)
         #expect(configuration.sync.backoff.ceilingMillis == 60_000)
         #expect(configuration.syncEnabled)
-        #expect(configuration.apiLimits == .unitsAPI && configuration.shutdownGrace == .seconds(10))
-        #expect(configuration.hubAddress == nil && configuration.verifyHostname)
+        #expect(configuration.api.limits == .unitsAPI && configuration.shutdownGrace == .seconds(10))
+        #expect(configuration.hub.address == nil && configuration.hub.verifyHostname)
     }
 
     @Test func theAPIBoundsAndTheHubAddressAreRead() throws {
-        let configuration = try NodeConfiguration(reader: ConfigReader(path: Self.example, environment: [
+        let configuration = try NodeConfiguration(config: ConfigSource(file: Self.example, environment: [
             "GARRISON_API_MAX_CONNECTIONS": "32", "GARRISON_API_IDLE_TIMEOUT_SECONDS": "4", "GARRISON_HUB_ADDRESS": "10.20.0.5",
         ]))
-        #expect(configuration.apiLimits.maxConnections == 32 && configuration.apiLimits.idleTimeout == .seconds(4))
-        #expect(configuration.apiLimits.headerTimeout == ListenerLimits.unitsAPI.headerTimeout)
-        #expect(configuration.hubAddress == "10.20.0.5")
+        #expect(configuration.api.limits.maxConnections == 32 && configuration.api.limits.idleTimeout == .seconds(4))
+        #expect(configuration.api.limits.headerTimeout == ListenerLimits.unitsAPI.headerTimeout)
+        #expect(configuration.hub.address == "10.20.0.5")
         #expect {
-            _ = try NodeConfiguration(reader: ConfigReader(path: Self.example, environment: ["GARRISON_API_HEADER_TIMEOUT_SECONDS": "never"]))
+            _ = try NodeConfiguration(config: ConfigSource(file: Self.example, environment: ["GARRISON_API_HEADER_TIMEOUT_SECONDS": "never"]))
         } throws: { error in
             "\(error)".contains("api.header_timeout_seconds") && !"\(error)".contains("never")
         }
@@ -37,23 +37,23 @@ struct NodeConfigurationTests {
 
     @Test func theNationalExampleLoadsAndFollowsEveryGarrison() throws {
         let path = URL(fileURLWithPath: Self.example).deletingLastPathComponent().appendingPathComponent("national.yaml").path
-        let configuration = try NodeConfiguration(reader: ConfigReader(path: path, environment: [:]))
+        let configuration = try NodeConfiguration(config: ConfigSource(file: path, environment: [:]))
         #expect(configuration.role == .national && configuration.garrison == nil)
         #expect(configuration.feeds.count == 17)
-        let some = try NodeConfiguration(reader: ConfigReader(path: path, environment: ["GARRISON_NATIONAL_GARRISONS": "KSP, 20"]))
+        let some = try NodeConfiguration(config: ConfigSource(file: path, environment: ["GARRISON_NATIONAL_GARRISONS": "KSP, 20"]))
         #expect(some.feeds == ["KSP", "20"])
         #expect(throws: ConfigError.self) {
-            try NodeConfiguration(reader: ConfigReader(path: path, environment: ["GARRISON_NATIONAL_GARRISONS": "KSP,99"]))
+            try NodeConfiguration(config: ConfigSource(file: path, environment: ["GARRISON_NATIONAL_GARRISONS": "KSP,99"]))
         }
         #expect(throws: ConfigError.self) {
-            try NodeConfiguration(reader: ConfigReader(path: path, environment: ["GARRISON_NODE_ROLE": "regional"]))
+            try NodeConfiguration(config: ConfigSource(file: path, environment: ["GARRISON_NODE_ROLE": "regional"]))
         }
     }
 
     @Test func inconsistentValuesNameTheirKey() throws {
         func problem(_ environment: [String: String]) throws -> String {
             do {
-                _ = try NodeConfiguration(reader: ConfigReader(path: Self.example, environment: environment))
+                _ = try NodeConfiguration(config: ConfigSource(file: Self.example, environment: environment))
                 return "loaded"
             } catch {
                 return "\(error)"

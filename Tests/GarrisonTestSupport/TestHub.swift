@@ -34,7 +34,7 @@ public final class TestHub: Sendable {
             "limits.max_wait_seconds": "30",
         ]
         values.merge(extra) { $1 }
-        let configuration = try HubConfiguration(reader: ConfigReader(values: values))
+        let configuration = try HubConfiguration(config: ConfigSource(values: values))
         var logger = Logger(label: "test.hub")
         logger.logLevel = ProcessInfo.processInfo.environment["GARRISON_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let hub = buildHub(configuration: configuration, logger: logger)

@@ -85,7 +85,7 @@ struct IntakeRoutes {
                 let credentials = try await keyring.current()
                 let address = try clientAddress(request, context)
                 try await store.countIssuance(
-                    addressHash: credentials.addressHash(address), perDay: configuration.intakeCredentialsPerAddressPerDay,
+                    addressHash: credentials.addressHash(address), perDay: configuration.intake.credentialsPerAddressPerDay,
                     day: WarsawDay(containing: now))
                 let issued = credentials.issue()
                 context.logger.info("device credential issued")
@@ -98,10 +98,10 @@ struct IntakeRoutes {
                 // The credential before the body: a request without one costs no parsing.
                 let deviceID = try device(request, credentials)
                 let address = try clientAddress(request, context)
-                let submission = try await request.decodeJSON(Submission.self, limit: configuration.intakeMaxBodyBytes)
+                let submission = try await request.decodeJSON(Submission.self, limit: configuration.intake.maxBodyBytes)
                 let limits = HubStore.IntakeLimits(
                     deviceID: deviceID, addressHash: credentials.addressHash(address),
-                    perDevice: configuration.intakeReportsPerDevicePerDay, perAddress: configuration.intakeReportsPerAddressPerDay,
+                    perDevice: configuration.intake.reportsPerDevicePerDay, perAddress: configuration.intake.reportsPerAddressPerDay,
                     day: WarsawDay(containing: now))
                 let receipt = try await accept(submission, limits: limits, now: now)
                 context.logger.info("citizen's report accepted", metadata: ["report": "\(receipt.id)", "garrison": "\(receipt.garrison)"])
@@ -160,7 +160,7 @@ struct IntakeRoutes {
         let peer = context.remoteAddress?.ipAddress.flatMap { IPAddress($0) }
         let resolved = ClientAddress.resolve(
             peer: peer, forwardedFor: request.headers[values: .intakeForwardedFor], forwarded: request.headers[values: .intakeForwarded],
-            trusted: configuration.intakeTrustedProxies)
+            trusted: configuration.intake.trustedProxies)
         guard let resolved else {
             throw Problem.badRequest(.noClientAddress, "the intake serves TCP clients only")
         }

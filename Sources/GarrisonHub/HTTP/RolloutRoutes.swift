@@ -60,7 +60,7 @@ struct RolloutRoutes {
                 let code = GarrisonCode(rawValue: try context.parameters.require("code"))
                 let order = try await request.decodeJSON(PhaseOrder.self, limit: 64 << 10)
                 let result = try await store.changePhase(
-                    of: code, action, by: principal, reason: order.reason, gates: configuration.rolloutGates)
+                    of: code, action, by: principal, reason: order.reason, gates: configuration.rollout.gates)
                 context.logger.with(principal).notice("garrison phase changed", metadata: [
                     "target": "\(code)", "from": "\(result.change.from)", "to": "\(result.change.to)", "reason": "\(order.reason)",
                 ])

@@ -29,7 +29,7 @@ struct SyncRoutes {
             metrics: metrics))
         national.post("/catalogue") { request, context in
             let principal = try context.principal()
-            let catalogue = try await request.decodeJSON(CategoryCatalogue.self, limit: configuration.maxBodyBytes)
+            let catalogue = try await request.decodeJSON(CategoryCatalogue.self, limit: configuration.limits.maxBodyBytes)
             try await store.publish(catalogue)
             context.logger.notice("category catalogue published", metadata: [
                 "version": "\(catalogue.version)", "by": "\(principal)", "categories": "\(catalogue.categories.count)",
@@ -43,10 +43,10 @@ struct SyncRoutes {
         let principal = try context.principal()
         let label = principal.label
         let logger = context.logger.with(principal)
-        let received = try await refusing(label) { try await request.decodeJSON(ReceivedPush.self, limit: configuration.maxBodyBytes) }
-        guard received.entries.count <= configuration.maxBatch else {
+        let received = try await refusing(label) { try await request.decodeJSON(ReceivedPush.self, limit: configuration.limits.maxBodyBytes) }
+        guard received.entries.count <= configuration.limits.maxBatch else {
             metrics.refused(garrison: label, code: .tooLarge)
-            throw Problem.tooLarge("the batch has \(received.entries.count) changes; the limit is \(configuration.maxBatch)")
+            throw Problem.tooLarge("the batch has \(received.entries.count) changes; the limit is \(configuration.limits.maxBatch)")
         }
         do {
             try received.validateEnvelope()
@@ -85,8 +85,8 @@ struct SyncRoutes {
         let principal = try context.principal()
         let garrison = try target(request, principal)
         let cursor = try request.integer("cursor", default: 0, in: 0...Int64.max)
-        let limit = Int(try request.integer("limit", default: 1_000, in: 1...Int64(configuration.maxPull)))
-        let maxWait = configuration.maxWait.components.seconds
+        let limit = Int(try request.integer("limit", default: 1_000, in: 1...Int64(configuration.limits.maxPull)))
+        let maxWait = configuration.limits.maxWait.components.seconds
         let wait = try request.integer("wait", default: 0, in: 0...maxWait)
         // A garrison's node says how many of its changes wait to be pushed (the rollout's "queue drained" gate).
         let queue = request.text("queue") == nil ? nil : try request.integer("queue", default: 0, in: 0...Int64.max)
@@ -115,7 +115,7 @@ struct SyncRoutes {
         let principal = try context.principal()
         let garrison = try target(request, principal)
         let after = request.text("after") ?? ""
-        let limit = Int(try request.integer("limit", default: 500, in: 1...Int64(configuration.maxPull)))
+        let limit = Int(try request.integer("limit", default: 500, in: 1...Int64(configuration.limits.maxPull)))
         let label = principal.label
         let page = try await refusing(label) { try await store.snapshot(of: garrison, after: after, limit: limit, for: principal) }
         return try Response.json(page)

@@ -25,7 +25,7 @@ public struct IntakeSecret: Sendable, CustomStringConvertible, CustomDebugString
         guard WarsawDay.calendar != nil else {
             throw HubStoreError(description: "intake: the time zone Europe/Warsaw, the day of the citizens' limits, is not available")
         }
-        guard let path = configuration.intakeDeviceSecretPath else { return configuration.intakeDeviceSecret }
+        guard let path = configuration.intake.deviceSecretPath else { return configuration.intake.deviceSecret }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

@@ -54,7 +54,7 @@ public struct Hub: Sendable {
         self.client = PostgresClient(configuration: configuration.database.clientConfiguration, backgroundLogger: logger)
         let hubSite = SiteID(rawValue: configuration.siteID)
         let validator = ChangeValidator(
-            maxClockSkewMillis: Int64(configuration.maxClockSkew.components.seconds) * 1000,
+            maxClockSkewMillis: Int64(configuration.limits.maxClockSkew.components.seconds) * 1000,
             reservedSites: [hubSite, HubStore.intake.site])
         // A whole call (the wait for a pooled connection and every statement of its transaction) ends 10 s after
         // the statements' own deadline, or after 5 minutes when that is off.
@@ -69,10 +69,10 @@ public struct Hub: Sendable {
 
     /// Raises the descriptor limit and says when the listeners' caps could still exhaust it.
     private func descriptorBudget() {
-        var caps = [(key: "limits.max_connections (sync)", cap: configuration.listenerLimits.maxConnections)]
-        if configuration.enrollmentAddress != nil { caps.append((key: "limits.max_connections (enrollment)", cap: configuration.listenerLimits.maxConnections)) }
-        if configuration.opsAddress != nil { caps.append((key: "limits.max_connections (ops)", cap: configuration.listenerLimits.maxConnections)) }
-        if configuration.intakeAddress != nil { caps.append((key: "intake.max_connections", cap: configuration.intakeLimits.maxConnections)) }
+        var caps = [(key: "limits.max_connections (sync)", cap: configuration.limits.listeners.maxConnections)]
+        if configuration.enrollment.address != nil { caps.append((key: "limits.max_connections (enrollment)", cap: configuration.limits.listeners.maxConnections)) }
+        if configuration.ops != nil { caps.append((key: "limits.max_connections (ops)", cap: configuration.limits.listeners.maxConnections)) }
+        if configuration.intake.address != nil { caps.append((key: "intake.max_connections", cap: configuration.intake.limits.maxConnections)) }
         // The pool's connections, the listening sockets, event loops, logs and the revocation list: 64 is ample.
         DescriptorBudget.check(caps: caps, reserve: configuration.database.poolSize + 64, logger: logger)
     }
@@ -108,19 +108,19 @@ public struct Hub: Sendable {
             .register(on: router, metricsOn: router.group().add(middleware: RoleGate.administrators(metrics: metrics)))
         let ports = self.ports
         var app = Application(
-            router: router, server: try .limited(configuration.listenerLimits, stats: listeners.tls, tls: tls),
-            configuration: .init(address: .hostname(configuration.listenHost, port: configuration.listenPort), serverName: "garrison-hub"),
+            router: router, server: try .limited(configuration.limits.listeners, stats: listeners.tls, tls: tls),
+            configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "garrison-hub"),
             onServerRunning: { channel in ports.values.withLock { $0["tls"] = channel.localAddress?.port } },
             logger: logger)
         app.addServices(client, FeedListener(client: client, signals: signals, store: store, logger: logger))
-        if let path = configuration.revocationListPath {
-            let reloader = RevocationReloader(path: path, interval: configuration.revocationReload, gatekeeper: gatekeeper, logger: logger)
+        if let path = configuration.revocation.listPath {
+            let reloader = RevocationReloader(path: path, interval: configuration.revocation.reload, gatekeeper: gatekeeper, logger: logger)
             try reloader.loadInitial()
             app.addServices(reloader)
         }
         if let enrollment = try enrollmentListener(ports: ports) { app.addServices(enrollment) }
         if let intake = try intakeListener(ports: ports) { app.addServices(intake) }
-        if let ops = configuration.opsAddress {
+        if let ops = configuration.ops {
             let opsRouter = Router()
             opsRouter.middlewares.add(HubFailures.middleware(BasicRequestContext.self))
             opsRouter.addOpenAPI(HubOpenAPI.opsListener)
@@ -129,7 +129,7 @@ public struct Hub: Sendable {
                 .register(on: opsRouter, metricsOn: opsRouter.group())
             app.addServices(
                 Application(
-                    router: opsRouter, server: try .limited(configuration.listenerLimits, stats: listeners.ops), configuration: .init(address: .hostname(ops.host, port: ops.port), serverName: "garrison-hub-ops"),
+                    router: opsRouter, server: try .limited(configuration.limits.listeners, stats: listeners.ops), configuration: .init(address: .hostname(ops.host, port: ops.port), serverName: "garrison-hub-ops"),
                     onServerRunning: { channel in ports.values.withLock { $0["ops"] = channel.localAddress?.port } },
                     logger: logger))
         }
@@ -138,15 +138,15 @@ public struct Hub: Sendable {
         let logger = self.logger
         app.beforeServerStarts {
             try await DatabaseProbe.check(configuration.database, key: "database", logger: logger)
-            if configuration.migrateOnStart { try await Hub.migrate(configuration: configuration, logger: logger) }
+            if configuration.migration.onStart { try await Hub.migrate(configuration: configuration, logger: logger) }
             let version = try await store.schemaVersion()
             guard version == Migration.latestVersion else {
                 throw HubStoreError(
                     description: "the database schema is at version \(version), this hub needs \(Migration.latestVersion): "
                         + "run `garrison hub migrate --config …` or set database.migrate: true")
             }
-            if let path = configuration.wavesPath { try await Hub.adoptWaves(path, store: store, logger: logger) }
-            if configuration.intakeAddress != nil { try await store.forgetIntakeDevices() }
+            if let path = configuration.rollout.wavesPath { try await Hub.adoptWaves(path, store: store, logger: logger) }
+            if configuration.intake.address != nil { try await store.forgetIntakeDevices() }
             let catalogues = try await store.loadCatalogues()
             let identity = try await store.refreshIdentity()
             logger.info("hub ready", metadata: [
@@ -161,7 +161,7 @@ public struct Hub: Sendable {
             services: [app, systemd], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
         // A drain that outlasts the grace (a peer that never finishes its request, a database that never
         // answers) is cancelled, so the daemon stops within its unit's TimeoutStopSec whatever its peers do.
-        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGrace
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.limits.shutdownGrace
         // Past that, ServiceLifecycle stops the process itself (a fatal error): right for the daemon, which must
         // end within TimeoutStopSec, never for a hub or node running inside another process (tests, the demo).
         if !gracefulShutdownSignals.isEmpty { groupConfiguration.maximumCancellationDuration = .seconds(5) }
@@ -176,24 +176,24 @@ public struct Hub: Sendable {
 
     /// The enrollment listener (TLS, no client certificate), when `enrollment.ca_key` is configured.
     private func enrollmentListener(ports: Ports) throws -> (any Service)? {
-        guard let address = configuration.enrollmentAddress, let keyPath = configuration.enrollmentCAKeyPath else { return nil }
+        guard let address = configuration.enrollment.address, let keyPath = configuration.enrollment.caKeyPath else { return nil }
         let authority: CertificateAuthority
         do {
             authority = try CertificateAuthority(
-                certificatePEM: String(contentsOfFile: configuration.caPath, encoding: .utf8),
+                certificatePEM: String(contentsOfFile: configuration.tls.ca, encoding: .utf8),
                 keyPEM: String(contentsOfFile: keyPath, encoding: .utf8))
         } catch let error as PKIError {
-            throw HubStoreError(description: "enrollment.ca_key: \(keyPath) with tls.ca \(configuration.caPath): \(error.message)")
+            throw HubStoreError(description: "enrollment.ca_key: \(keyPath) with tls.ca \(configuration.tls.ca): \(error.message)")
         } catch {
             throw HubStoreError(description: "enrollment.ca_key: \(keyPath) cannot be read (\(error.localizedDescription))")
         }
         let router = Router()
         router.middlewares.add(HubFailures.middleware(BasicRequestContext.self))
-        EnrollmentRoutes(store: store, metrics: metrics, authority: authority, certificateDays: configuration.enrollmentCertificateDays)
+        EnrollmentRoutes(store: store, metrics: metrics, authority: authority, certificateDays: configuration.enrollment.certificateDays)
             .register(on: router)
         return Application(
             router: router,
-            server: try .limited(configuration.listenerLimits, stats: listeners.enroll, tls: try HubTLS.enrollmentConfiguration(configuration)),
+            server: try .limited(configuration.limits.listeners, stats: listeners.enroll, tls: try HubTLS.enrollmentConfiguration(configuration)),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "garrison-hub-enroll"),
             onServerRunning: { channel in ports.values.withLock { $0["enroll"] = channel.localAddress?.port } },
             logger: logger)
@@ -201,11 +201,11 @@ public struct Hub: Sendable {
 
     /// The citizens' public intake (plain HTTP behind the operator's TLS proxy), when `intake.address` is set.
     private func intakeListener(ports: Ports) throws -> (any Service)? {
-        guard let address = configuration.intakeAddress else { return nil }
+        guard let address = configuration.intake.address else { return nil }
         var router: CountyRouter?
-        if configuration.intakeCountiesPath == configuration.validationCountiesPath {
+        if configuration.intake.countiesPath == configuration.validationCountiesPath {
             router = store.applier.validator.boundaries
-        } else if let path = configuration.intakeCountiesPath {
+        } else if let path = configuration.intake.countiesPath {
             do {
                 router = try CountyRouter.load(geoJSONAt: path)
             } catch {
@@ -219,7 +219,7 @@ public struct Hub: Sendable {
             keyring: IntakeKeyring(store: store, configured: try IntakeSecret.configured(configuration))
         ).register(on: routes)
         return Application(
-            router: routes, server: try .limited(configuration.intakeLimits, stats: listeners.intake),
+            router: routes, server: try .limited(configuration.intake.limits, stats: listeners.intake),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "garrison-hub-intake"),
             onServerRunning: { channel in ports.values.withLock { $0["intake"] = channel.localAddress?.port } },
             logger: logger)
@@ -247,8 +247,8 @@ public struct Hub: Sendable {
 
     /// Applies pending migrations as the owner role (`migration.user`), then returns.
     public static func migrate(configuration: HubConfiguration, logger: Logger) async throws {
-        try await DatabaseProbe.check(configuration.migration, key: "migration", logger: logger)
-        let owner = PostgresClient(configuration: configuration.migration.clientConfiguration, backgroundLogger: logger)
+        try await DatabaseProbe.check(configuration.migration.database, key: "migration", logger: logger)
+        let owner = PostgresClient(configuration: configuration.migration.database.clientConfiguration, backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await owner.run() }
             defer { group.cancelAll() }
@@ -290,23 +290,23 @@ final class HubListeners: Sendable {
 enum HubTLS {
     /// The enrollment listener's TLS: the hub's certificate, no client certificate asked (the node has none yet).
     static func enrollmentConfiguration(_ configuration: HubConfiguration) throws -> TLSConfiguration {
-        let chain = try load("tls.certificate", configuration.certificatePath) { try NIOSSLCertificate.fromPEMFile($0) }
-        let key = try load("tls.key", configuration.keyPath) { try NIOSSLPrivateKey(file: $0, format: .pem) }
+        let chain = try load("tls.certificate", configuration.tls.certificate) { try NIOSSLCertificate.fromPEMFile($0) }
+        let key = try load("tls.key", configuration.tls.key) { try NIOSSLPrivateKey(file: $0, format: .pem) }
         return TLSProfile.applied(
             to: TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
     }
 
     /// The hub's own server certificate and the CA, for days-to-expiry.
     static func ownCertificates(_ configuration: HubConfiguration) throws -> [CertificateSummary] {
-        try [configuration.certificatePath, configuration.caPath].map { path in
-            try load(path == configuration.caPath ? "tls.ca" : "tls.certificate", path) { try CertificateSummary(pem: String(contentsOfFile: $0, encoding: .utf8)) }
+        try [configuration.tls.certificate, configuration.tls.ca].map { path in
+            try load(path == configuration.tls.ca ? "tls.ca" : "tls.certificate", path) { try CertificateSummary(pem: String(contentsOfFile: $0, encoding: .utf8)) }
         }
     }
 
     static func serverConfiguration(_ configuration: HubConfiguration) throws -> TLSConfiguration {
-        let chain = try load("tls.certificate", configuration.certificatePath) { try NIOSSLCertificate.fromPEMFile($0) }
-        let key = try load("tls.key", configuration.keyPath) { try NIOSSLPrivateKey(file: $0, format: .pem) }
-        let roots = try load("tls.ca", configuration.caPath) { try NIOSSLCertificate.fromPEMFile($0) }
+        let chain = try load("tls.certificate", configuration.tls.certificate) { try NIOSSLCertificate.fromPEMFile($0) }
+        let key = try load("tls.key", configuration.tls.key) { try NIOSSLPrivateKey(file: $0, format: .pem) }
+        let roots = try load("tls.ca", configuration.tls.ca) { try NIOSSLCertificate.fromPEMFile($0) }
         return TLSProfile.applied(
             to: TLSConfiguration.makeServerConfigurationWithMTLS(
                 certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key), trustRoots: .certificates(roots)))

@@ -12,12 +12,12 @@ public enum HubCheck {
     /// Every finding, in the order an operator fixes them.
     public static func run(_ configuration: HubConfiguration, user: String = CredentialCheck.serviceUser, logger: Logger) async -> [CheckFinding] {
         var findings = CredentialCheck.check(
-            certificate: configuration.certificatePath, key: configuration.keyPath, ca: configuration.caPath,
+            certificate: configuration.tls.certificate, key: configuration.tls.key, ca: configuration.tls.ca,
             keys: (certificate: "tls.certificate", key: "tls.key", ca: "tls.ca"), role: .hub, user: user)
-        if let path = configuration.enrollmentCAKeyPath {
+        if let path = configuration.enrollment.caKeyPath {
             findings.append(FileCheck.readable(path, key: "enrollment.ca_key", secret: true, user: user))
         }
-        if let path = configuration.revocationListPath {
+        if let path = configuration.revocation.listPath {
             findings.append(FileCheck.readable(path, key: "tls.revocation_list", secret: false, user: user))
             do {
                 let list = try RevocationList(contentsOf: path)
@@ -26,8 +26,8 @@ public enum HubCheck {
                 findings.append(CheckFinding(.failure, "tls.revocation_list", "\(error)", fix: "one hex serial per line, # for comments"))
             }
         }
-        if let path = configuration.wavesPath { findings.append(FileCheck.readable(path, key: "rollout.waves", secret: false, user: user)) }
-        findings.append(contentsOf: await owner(configuration.migration, logger: logger))
+        if let path = configuration.rollout.wavesPath { findings.append(FileCheck.readable(path, key: "rollout.waves", secret: false, user: user)) }
+        findings.append(contentsOf: await owner(configuration.migration.database, logger: logger))
         findings.append(contentsOf: await application(configuration.database, logger: logger))
         return findings
     }

@@ -48,7 +48,7 @@ public enum DatabaseProbe {
     static func explain(_ error: PSQLError, _ settings: DatabaseSettings, key: String) -> String {
         let state = error.serverInfo?[.sqlState] ?? ""
         let message = error.serverInfo?[.message] ?? String(describing: error.code)
-        let password = ConfigReader.environmentName(for: "\(key).password")
+        let password = ConfigSource.environmentName(for: "\(key).password")
         switch state {
         case "28P01", "28000":
             // 28P01 a wrong password; 28000 no pg_hba.conf line lets the role in this way (or peer/ident refused it).
@@ -77,9 +77,9 @@ extension DatabaseSettings {
             configuration = .init(unixSocketPath: "\(host)/.s.PGSQL.\(port)", username: user, password: password, database: name)
         } else {
             let mode: PostgresConnection.Configuration.TLS = switch tls {
-            case "require": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case "prefer": .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            default: .disable
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .disable: .disable
             }
             configuration = .init(host: host, port: port, username: user, password: password, database: name, tls: mode)
         }

@@ -21,7 +21,7 @@ struct LocalAPI: Sendable {
         let reports = staff.group("v1/reports")
         reports.post { request, context in
             let unit = try context.unit()
-            let body = try await request.decodeJSON(CreateReportRequest.self, limit: node.configuration.maxBodyBytes)
+            let body = try await request.decodeJSON(CreateReportRequest.self, limit: node.configuration.api.maxBodyBytes)
             let write = try node.desk.create(body, by: unit)
             return try written(write, status: .created)
         }
@@ -57,7 +57,7 @@ struct LocalAPI: Sendable {
         }
         staff.post("v1/catalogue") { request, context in
             let user = try context.unit()
-            let body = try await request.decodeJSON(PublishCatalogueRequest.self, limit: node.configuration.maxBodyBytes)
+            let body = try await request.decodeJSON(PublishCatalogueRequest.self, limit: node.configuration.api.maxBodyBytes)
             return try await publish(body, by: user, context)
         }
         staff.get("v1/conflicts") { request, context in
@@ -95,7 +95,7 @@ struct LocalAPI: Sendable {
         group.post(":id/\(name)") { request, context in
             let unit = try context.unit()
             let id = try context.parameters.require("id")
-            let body = try await request.decodeJSON(Body.self, limit: node.configuration.maxBodyBytes)
+            let body = try await request.decodeJSON(Body.self, limit: node.configuration.api.maxBodyBytes)
             return try written(try perform(id, body, unit), status: status)
         }
     }

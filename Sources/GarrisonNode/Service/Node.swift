@@ -36,14 +36,14 @@ public final class Node: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
-        let certificatePEM = try Self.read("tls.certificate", configuration.certificatePath)
-        let keyPEM = try Self.read("tls.key", configuration.keyPath)
-        let caPEM = try Self.read("tls.ca", configuration.caPath)
+        let certificatePEM = try Self.read("tls.certificate", configuration.tls.certificate)
+        let keyPEM = try Self.read("tls.key", configuration.tls.key)
+        let caPEM = try Self.read("tls.ca", configuration.tls.ca)
         let identity: CertificateIdentity
         do {
             identity = try CertificateIdentity(pem: certificatePEM)
         } catch {
-            throw NodeStoreError("tls.certificate: \(configuration.certificatePath): \(error.message)")
+            throw NodeStoreError("tls.certificate: \(configuration.tls.certificate): \(error.message)")
         }
         let expected: CertificateIdentity.Role = configuration.role == .national ? .national : .node
         guard identity.role == expected, let principal = identity.principal else {
@@ -67,9 +67,9 @@ public final class Node: Sendable {
         nationalDesk = NationalDesk(store: store, clock: clock)
         if configuration.syncEnabled {
             let client = try HubClient(
-                baseURL: configuration.hubURL, certificatePEM: certificatePEM, keyPEM: keyPEM, caPEM: caPEM,
-                timeout: configuration.requestTimeout, verifyHostname: configuration.verifyHostname,
-                connectAddress: configuration.hubAddress,
+                baseURL: configuration.hub.url, certificatePEM: certificatePEM, keyPEM: keyPEM, caPEM: caPEM,
+                timeout: configuration.hub.requestTimeout, verifyHostname: configuration.hub.verifyHostname,
+                connectAddress: configuration.hub.address,
                 retryConnecting: false,  // the sync worker retries with its own backoff and counts each failure
                 connections: configuration.feeds.count + configuration.sync.pushesInFlight + 2)
             self.client = client
@@ -87,17 +87,17 @@ public final class Node: Sendable {
     /// flight finish, a push in flight finishes and stores its acknowledgement.
     public func run(gracefulShutdownSignals: [UnixSignal] = []) async throws {
         // The store, the hub client's connections, event loops and logs: 64 beside the API's cap is ample.
-        DescriptorBudget.check(caps: [(key: "api.max_connections", cap: configuration.apiLimits.maxConnections)], reserve: 64, logger: logger)
+        DescriptorBudget.check(caps: [(key: "api.max_connections", cap: configuration.api.limits.maxConnections)], reserve: 64, logger: logger)
         let router = Router(context: NodeRequestContext.self)
         router.middlewares.add(ProblemMiddleware(service: "node"))
         LocalAPI(node: self).register(on: router)
         let port = self.port
         let server: HTTPServerBuilder = try .limited(
-            configuration.apiLimits, stats: apiStats,
-            tls: try configuration.apiTLS.map { tls in try Self.serverTLS(certificate: tls.certificate, key: tls.key) })
+            configuration.api.limits, stats: apiStats,
+            tls: try configuration.api.tls.map { tls in try Self.serverTLS(certificate: tls.certificate, key: tls.key) })
         let app = Application(
             router: router, server: server,
-            configuration: .init(address: .hostname(configuration.apiHost, port: configuration.apiPort), serverName: "garrison-node"),
+            configuration: .init(address: .hostname(configuration.api.address.host, port: configuration.api.address.port), serverName: "garrison-node"),
             onServerRunning: { channel in port.value.withLock { $0 = channel.localAddress?.port } },
             logger: logger)
         var services: [any Service] = [app]
@@ -123,7 +123,7 @@ public final class Node: Sendable {
         if group.withLock({ $0.group = serviceGroup; return $0.stopRequested }) { await serviceGroup.triggerGracefulShutdown() }
         logger.info("node starting", metadata: [
             "role": "\(configuration.role.rawValue)", "garrison": "\(configuration.garrison?.rawValue ?? "-")", "site": "\(store.principal.site)", "store": "\(configuration.storePath)",
-            "api": "\(configuration.apiHost):\(configuration.apiPort)", "hub": "\(configuration.syncEnabled ? configuration.hubURL : "off")",
+            "api": "\(configuration.api.address.host):\(configuration.api.address.port)", "hub": "\(configuration.syncEnabled ? configuration.hub.url : "off")",
         ])
         do {
             try await serviceGroup.run()

@@ -17,7 +17,7 @@ public enum NodeCheck {
     public static func run(_ configuration: NodeConfiguration, user: String = CredentialCheck.serviceUser) async -> [CheckFinding] {
         let role: CertificateIdentity.Role = configuration.role == .national ? .national : .node
         var findings = CredentialCheck.check(
-            certificate: configuration.certificatePath, key: configuration.keyPath, ca: configuration.caPath,
+            certificate: configuration.tls.certificate, key: configuration.tls.key, ca: configuration.tls.ca,
             keys: (certificate: "tls.certificate", key: "tls.key", ca: "tls.ca"), role: role, garrison: configuration.garrison, user: user)
         findings.append(store(configuration.storePath, user: user))
         guard configuration.syncEnabled, !findings.contains(where: { $0.level == .failure && $0.subject.hasPrefix("tls.") }) else {
@@ -61,10 +61,10 @@ public enum NodeCheck {
         let client: HubClient
         do {
             client = try HubClient(
-                baseURL: configuration.hubURL, certificatePEM: String(contentsOfFile: configuration.certificatePath, encoding: .utf8),
-                keyPEM: String(contentsOfFile: configuration.keyPath, encoding: .utf8),
-                caPEM: String(contentsOfFile: configuration.caPath, encoding: .utf8), timeout: .seconds(10),
-                verifyHostname: configuration.verifyHostname, connectAddress: configuration.hubAddress, retryConnecting: false)
+                baseURL: configuration.hub.url, certificatePEM: String(contentsOfFile: configuration.tls.certificate, encoding: .utf8),
+                keyPEM: String(contentsOfFile: configuration.tls.key, encoding: .utf8),
+                caPEM: String(contentsOfFile: configuration.tls.ca, encoding: .utf8), timeout: .seconds(10),
+                verifyHostname: configuration.hub.verifyHostname, connectAddress: configuration.hub.address, retryConnecting: false)
         } catch {
             return CheckFinding(.failure, "tls.certificate", "the credential cannot be loaded for TLS: \(error)")
         }
@@ -79,13 +79,13 @@ public enum NodeCheck {
             let own = configuration.garrison.flatMap { code in phases.first { $0.garrison == code } }
             let phase = own.map { "; garrison \($0.garrison) is \($0.phase.rawValue)" } ?? ""
             return CheckFinding(own?.phase == .planned ? .warning : .ok, "hub.url",
-                "\(configuration.hubURL) accepts this certificate\(phase)",
+                "\(configuration.hub.url) accepts this certificate\(phase)",
                 fix: own?.phase == .planned ? "the hub refuses sync until an administrator promotes the garrison to pilot" : nil)
         } catch let error as HubClientError {
-            return CheckFinding(.failure, "hub.url", "\(configuration.hubURL) refused this certificate: \(error)",
+            return CheckFinding(.failure, "hub.url", "\(configuration.hub.url) refused this certificate: \(error)",
                 fix: error.code == .certificateRevoked ? "enroll again with a new token" : "check tls.* and that the hub's CA is tls.ca")
         } catch {
-            return CheckFinding(.failure, "hub.url", "cannot reach \(configuration.hubURL): \(error)",
+            return CheckFinding(.failure, "hub.url", "cannot reach \(configuration.hub.url): \(error)",
                 fix: "check hub.url (and hub.address), the network path to the hub's port, and the hub's name in its certificate")
         }
     }

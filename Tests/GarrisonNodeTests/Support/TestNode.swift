@@ -37,7 +37,7 @@ final class TestNode: Sendable {
             "sync.pull_wait_seconds": "2", "hub.request_timeout_seconds": "15", "sync.reference_refresh_seconds": "1",
         ]
         values.merge(extra) { $1 }
-        let configuration = try NodeConfiguration(reader: ConfigReader(values: values))
+        let configuration = try NodeConfiguration(config: ConfigSource(values: values))
         var logger = Logger(label: "test.node.\(garrison.rawValue)")
         logger.logLevel = ProcessInfo.processInfo.environment["GARRISON_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         let node = try clock.map { try buildNode(configuration: configuration, logger: logger, clock: $0) }
