@@ -38,7 +38,11 @@ extension Request {
     /// U+0000 decodes: the validation of the field it is in refuses it (422 `invalid_text` naming the field), and a
     /// push quarantines that change alone.
     public func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
-        let buffer = try await collectBody(limit: limit)
+        try Self.decodeJSON(type, from: try await collectBody(limit: limit))
+    }
+
+    /// Decodes a JSON body already collected, as `decodeJSON(_:limit:)` does.
+    public static func decodeJSON<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {

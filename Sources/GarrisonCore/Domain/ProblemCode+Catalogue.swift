@@ -88,6 +88,8 @@ extension ProblemCode {
 extension ProblemCode {
     public static let databaseTimeout = ProblemCode(rawValue: "database_timeout")
     public static let databaseUnreachable = ProblemCode(rawValue: "database_unreachable")
+    public static let hubStarting = ProblemCode(rawValue: "hub_starting")
+    public static let hubStopping = ProblemCode(rawValue: "hub_stopping")
     public static let hubUnreachable = ProblemCode(rawValue: "hub_unreachable")
     public static let internalError = ProblemCode(rawValue: "internal_error")
     public static let migrationsPending = ProblemCode(rawValue: "migrations_pending")
@@ -131,6 +133,8 @@ extension ProblemCode {
 /// The units' API of a node.
 extension ProblemCode {
     public static let alreadyThere = ProblemCode(rawValue: "already_there")
+    public static let idempotencyKeyReused = ProblemCode(rawValue: "idempotency_key_reused")
+    public static let invalidIdempotencyKey = ProblemCode(rawValue: "invalid_idempotency_key")
     public static let invalidPillar = ProblemCode(rawValue: "invalid_pillar")
     public static let unknownStatus = ProblemCode(rawValue: "unknown_status")
     public static let unknownUnit = ProblemCode(rawValue: "unknown_unit")

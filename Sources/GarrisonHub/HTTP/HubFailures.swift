@@ -10,7 +10,7 @@ enum HubFailures {
     /// The problem for a failure the hub knows, or nil (the middleware answers 500 and logs it).
     @Sendable static func translate(_ error: any Error, logger: Logger) -> Problem? {
         if let deadline = error as? DatabaseDeadline {
-            logger.warning("a database call was cancelled at its deadline", metadata: ["deadline": "\(deadline.deadline)"])
+            logger.warning("a database call was abandoned at its deadline", metadata: ["deadline": "\(deadline.deadline)"])
             return .databaseTimeout
         }
         guard let error = error as? PSQLError else { return nil }

@@ -3,11 +3,14 @@ import Foundation
 import GarrisonCore
 import Hummingbird
 
-/// `/healthz` (the process answers), `/readyz` (database reachable, migrations current) and Prometheus
+/// `/healthz` (the process answers), `/readyz` (started and not stopping, database reachable, migrations
+/// current) and Prometheus
 /// `/metrics` with per-garrison series (DESIGN §8). Served on the TLS listener and on the local ops listener.
 struct OpsRoutes {
     let store: HubStore
     let metrics: HubMetrics
+    /// Whether the start-up work is done and no shutdown has begun.
+    let readiness: Readiness
     /// The listeners whose connection figures `/metrics` shows.
     let listeners: [ListenerStats]
     /// The certificates the hub knows, for `garrison_hub_certificate_expiry_days`.
@@ -19,6 +22,16 @@ struct OpsRoutes {
     func register<Context: RequestContext>(on router: Router<Context>, metricsOn metricsGroup: RouterGroup<Context>) {
         router.get("/healthz") { _, _ in Response.jsonBytes(Array(#"{"status":"ok"}"#.utf8)) }
         router.get("/readyz") { _, context in
+            switch readiness.current {
+            case .starting:
+                throw Problem(
+                    .serviceUnavailable, code: .hubStarting,
+                    detail: "the hub is still starting (database checks, migrations, waves, catalogues)", retryAfterSeconds: 1)
+            case .stopping:
+                throw Problem(.serviceUnavailable, code: .hubStopping, detail: "the hub is stopping")
+            case .serving:
+                break
+            }
             let version: Int
             do {
                 version = try await store.schemaVersion()

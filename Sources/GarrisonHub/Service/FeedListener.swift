@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -11,16 +12,29 @@ struct FeedListener: Service {
     let logger: Logger
 
     func run() async throws {
+        // Everything here, the wait for a connection from the pool included, ends when a graceful shutdown
+        // begins: postgres-nio does not end a lease wait on its own (vapor/postgres-nio#599), and while this
+        // service runs the pool, which is shut down after it, cannot stop; with the database down the hub would
+        // ignore SIGTERM until it came back.
+        try await cancelWhenGracefulShutdown { try await listen() }
+    }
+
+    private func listen() async throws {
         var delay = Duration.milliseconds(100)
         while !Task.isCancelledOrShuttingDown {
             do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: "garrison_feed") { notifications in
-                        delay = .milliseconds(100)
-                        signals.signalAll()
-                        _ = try? await store.refreshIdentity()
-                        for try await notification in notifications.cancelOnGracefulShutdown() {
-                            signals.signal(notification.payload)
+                // A lease stuck in a future that never completes must not hold the shutdown either.
+                let listening = Listening()
+                defer { if listening.began.load(ordering: .relaxed) { delay = .milliseconds(100) } }
+                try await DatabaseCallDeadline.run(nil) { [client, signals, store] in
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: "garrison_feed") { notifications in
+                            listening.began.store(true, ordering: .relaxed)
+                            signals.signalAll()
+                            _ = try? await store.refreshIdentity()
+                            for try await notification in notifications {
+                                signals.signal(notification.payload)
+                            }
                         }
                     }
                 }
@@ -32,6 +46,11 @@ struct FeedListener: Service {
             delay = min(delay * 2, .seconds(5))
         }
     }
+}
+
+/// Whether an attempt got as far as listening (then the next one starts again from the shortest delay).
+private final class Listening: Sendable {
+    let began = Atomic<Bool>(false)
 }
 
 extension Task where Success == Never, Failure == Never {

@@ -29,6 +29,8 @@ public struct Hub: Sendable {
     let logger: Logger
     /// Each listener's connection figures (`tls`, `enroll`, `intake`, `ops`), for `/metrics`.
     let listeners = HubListeners()
+    /// What `/readyz` says beyond the database: starting, serving or stopping.
+    let readiness = Readiness()
     private let ports = Ports()
     private let group = GroupBox()
 
@@ -104,15 +106,21 @@ public struct Hub: Sendable {
             store: store, metrics: metrics, gatekeeper: gatekeeper, configuration: configuration, ownCertificates: ownCertificates)
         rollout.register(on: router)
         // On the TLS listener the metrics (certificates, garrisons, refusals) are for administrators only.
-        OpsRoutes(store: store, metrics: metrics, listeners: listeners.all, certificates: { try await rollout.certificateLines() })
+        OpsRoutes(store: store, metrics: metrics, readiness: readiness, listeners: listeners.all, certificates: { try await rollout.certificateLines() })
             .register(on: router, metricsOn: router.group().add(middleware: RoleGate.administrators(metrics: metrics)))
-        let ports = self.ports
+        let (ports, readiness) = (self.ports, self.readiness)
         var app = Application(
             router: router, server: try .limited(configuration.limits.listeners, stats: listeners.tls, tls: tls),
             configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "garrison-hub"),
-            onServerRunning: { channel in ports.values.withLock { $0["tls"] = channel.localAddress?.port } },
+            // The TLS listener binds only once the start-up work (beforeServerStarts) is done: from here on the hub serves.
+            onServerRunning: { channel in
+                ports.values.withLock { $0["tls"] = channel.localAddress?.port }
+                readiness.serving()
+            },
             logger: logger)
-        app.addServices(client, FeedListener(client: client, signals: signals, store: store, logger: logger))
+        app.addServices(
+            client, FeedListener(client: client, signals: signals, store: store, logger: logger),
+            Readiness.ShutdownWatch(readiness: readiness))
         if let path = configuration.revocation.listPath {
             let reloader = RevocationReloader(path: path, interval: configuration.revocation.reload, gatekeeper: gatekeeper, logger: logger)
             try reloader.loadInitial()
@@ -125,7 +133,7 @@ public struct Hub: Sendable {
             opsRouter.middlewares.add(HubFailures.middleware(BasicRequestContext.self))
             opsRouter.addOpenAPI(HubOpenAPI.opsListener)
             // The ops listener binds to the host's loopback for local probes and Prometheus: open to them.
-            OpsRoutes(store: store, metrics: metrics, listeners: listeners.all, certificates: { try await rollout.certificateLines() })
+            OpsRoutes(store: store, metrics: metrics, readiness: readiness, listeners: listeners.all, certificates: { try await rollout.certificateLines() })
                 .register(on: opsRouter, metricsOn: opsRouter.group())
             app.addServices(
                 Application(

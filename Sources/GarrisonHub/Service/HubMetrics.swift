@@ -79,6 +79,12 @@ public final class HubMetrics: Sendable {
 
     /// The exposition text.
     func render() -> [UInt8] {
+        registry.makeGauge(
+            descriptor: Self.name(
+                "database_calls_abandoned", unit: "",
+                help: "Database calls abandoned at their deadline since the process started (cancelled; one stuck in a future that never completes keeps its connection)"),
+            labels: []
+        ).set(Double(DatabaseCallDeadline.abandoned.load(ordering: .relaxed)))
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer

@@ -91,20 +91,11 @@ public final class HubStore: Sendable {
         }
     }
 
-    /// Runs `call`, cancelled at `deadline` (then `DatabaseDeadline` is thrown): waiting for a connection from the
-    /// pool has no deadline of its own, and a request must never wait without end, nor keep the hub from stopping.
+    /// Runs `call` and returns its result, or throws `DatabaseDeadline` at `deadline` (see `DatabaseCallDeadline`).
     static func within<Result: Sendable>(
         _ deadline: Duration, _ call: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        try await withThrowingTaskGroup(of: Result.self) { group in
-            group.addTask { try await call() }
-            group.addTask {
-                try await Task.sleep(for: deadline)
-                throw DatabaseDeadline(deadline: deadline)
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        try await DatabaseCallDeadline.run(deadline, call)
     }
 
     static func isRetryable(_ error: PSQLError) -> Bool {
@@ -149,12 +140,6 @@ public final class HubStore: Sendable {
             return 0  // no schema_migrations table: nothing was ever migrated
         }
     }
-}
-
-/// A database call outlasted the store's call deadline and was cancelled (answered 503 `database_timeout`).
-public struct DatabaseDeadline: Error, CustomStringConvertible, Sendable {
-    public let deadline: Duration
-    public var description: String { "the database call did not end within \(deadline) and was cancelled" }
 }
 
 /// A store failure that is not a database error: configuration, or a state the caller must be told about.

@@ -21,8 +21,9 @@ struct LocalAPI: Sendable {
         let reports = staff.group("v1/reports")
         reports.post { request, context in
             let unit = try context.unit()
-            let body = try await request.decodeJSON(CreateReportRequest.self, limit: node.configuration.api.maxBodyBytes)
-            let write = try node.desk.create(body, by: unit)
+            let (bytes, key) = try await IdempotentRequest.body(of: request, limit: node.configuration.api.maxBodyBytes)
+            let body = try Request.decodeJSON(CreateReportRequest.self, from: bytes)
+            let write = try node.desk.keyed(key).create(body, by: unit)
             return try written(write, status: .created)
         }
         reports.get { request, context in
@@ -42,15 +43,29 @@ struct LocalAPI: Sendable {
                 report: ReportView(state, nowMillis: node.clock()), history: try store.history(id).map(HistoryView.init),
                 conflicts: try store.conflicts(reportID: id)))
         }
-        action(reports, "card", CardRequest.self) { id, body, unit in try node.desk.openCard(id, body, by: unit) }
-        action(reports, "status", StatusRequest.self) { id, body, unit in try node.desk.moveStatus(id, to: body.status, by: unit) }
-        action(reports, "reopen", ReopenRequest.self) { id, body, unit in try node.desk.reopen(id, reason: body.reason, by: unit) }
-        action(reports, "handover", HandoverRequest.self) { id, body, unit in try node.desk.handover(id, to: body.to, by: unit) }
-        action(reports, "notes", NoteRequest.self, status: .created) { id, body, unit in try node.desk.addNote(id, text: body.text, by: unit) }
-        action(reports, "unit", AssignRequest.self) { id, body, unit in try node.desk.assign(id, to: body.unit, by: unit) }
-        action(reports, "reassign", ReassignRequest.self) { id, body, user in try node.nationalDesk.reassign(id, to: body.garrison, by: user) }
-        action(reports, "duplicate", DuplicateRequest.self) { id, body, user in try node.nationalDesk.linkDuplicate(id, of: body.of, by: user) }
-        action(reports, "hidden", HiddenRequest.self) { id, body, user in try node.nationalDesk.hide(id, body.hidden, by: user) }
+        action(reports, "card", CardRequest.self) { id, body, unit, key in try node.desk.keyed(key).openCard(id, body, by: unit) }
+        action(reports, "status", StatusRequest.self) { id, body, unit, key in
+            try node.desk.keyed(key).moveStatus(id, to: body.status, by: unit)
+        }
+        action(reports, "reopen", ReopenRequest.self) { id, body, unit, key in
+            try node.desk.keyed(key).reopen(id, reason: body.reason, by: unit)
+        }
+        action(reports, "handover", HandoverRequest.self) { id, body, unit, key in
+            try node.desk.keyed(key).handover(id, to: body.to, by: unit)
+        }
+        action(reports, "notes", NoteRequest.self, status: .created) { id, body, unit, key in
+            try node.desk.keyed(key).addNote(id, text: body.text, by: unit)
+        }
+        action(reports, "unit", AssignRequest.self) { id, body, unit, key in try node.desk.keyed(key).assign(id, to: body.unit, by: unit) }
+        action(reports, "reassign", ReassignRequest.self) { id, body, user, key in
+            try node.nationalDesk.keyed(key).reassign(id, to: body.garrison, by: user)
+        }
+        action(reports, "duplicate", DuplicateRequest.self) { id, body, user, key in
+            try node.nationalDesk.keyed(key).linkDuplicate(id, of: body.of, by: user)
+        }
+        action(reports, "hidden", HiddenRequest.self) { id, body, user, key in
+            try node.nationalDesk.keyed(key).hide(id, body.hidden, by: user)
+        }
 
         staff.get("v1/catalogue") { request, context in
             return try Response.json(store.latestCatalogue)
@@ -87,24 +102,28 @@ struct LocalAPI: Sendable {
         }
     }
 
-    /// `POST /v1/reports/{id}/<name>` with a JSON body, answered with the report's new state.
+    /// `POST /v1/reports/{id}/<name>` with a JSON body (and, if the client sends one, an `Idempotency-Key`),
+    /// answered with the report's new state.
     private func action<Body: Decodable & Sendable>(
         _ group: RouterGroup<NodeRequestContext>, _ name: String, _ type: Body.Type, status: HTTPResponse.Status = .ok,
-        _ perform: @escaping @Sendable (String, Body, UnitPrincipal) throws -> LocalWrite
+        _ perform: @escaping @Sendable (String, Body, UnitPrincipal, IdempotentRequest?) throws -> LocalWrite
     ) {
         group.post(":id/\(name)") { request, context in
             let unit = try context.unit()
             let id = try context.parameters.require("id")
-            let body = try await request.decodeJSON(Body.self, limit: node.configuration.api.maxBodyBytes)
-            return try written(try perform(id, body, unit), status: status)
+            let (bytes, key) = try await IdempotentRequest.body(of: request, limit: node.configuration.api.maxBodyBytes)
+            let body = try Request.decodeJSON(Body.self, from: bytes)
+            return try written(try perform(id, body, unit, key), status: status)
         }
     }
 
-    /// A committed write: wake the sync worker, answer with the report.
+    /// A committed write: wake the sync worker, answer with the report. A replayed one (a retry with its
+    /// `Idempotency-Key`) answers as the first did, with the report as it is now and `Idempotent-Replayed: true`.
     private func written(_ write: LocalWrite, status: HTTPResponse.Status) throws -> Response {
-        node.worker?.enqueued(through: write.seq)
+        if !write.replayed { node.worker?.enqueued(through: write.seq) }
         var response = try Response.json(ReportView(write.state, nowMillis: node.clock()), status: status)
         response.headers[.location] = "/v1/reports/\(write.state.reportID)"
+        if write.replayed { response.headers[.idempotentReplayed] = "true" }
         return response
     }
 

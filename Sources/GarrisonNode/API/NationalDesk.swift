@@ -8,6 +8,15 @@ import GarrisonHTTP
 struct NationalDesk: Sendable {
     let store: NodeStore
     let clock: @Sendable () -> Int64
+    /// The request's `Idempotency-Key`, if it sent one (`keyed(_:)`).
+    var idempotency: IdempotentRequest? = nil
+
+    /// This desk for one request with its `Idempotency-Key`.
+    func keyed(_ request: IdempotentRequest?) -> NationalDesk {
+        var desk = self
+        desk.idempotency = request
+        return desk
+    }
 
     /// Moves a report to another garrison: the hub sends it whole to the new garrison and tells the old one.
     func reassign(_ id: String, to garrison: String, by user: UnitPrincipal) throws -> LocalWrite {
@@ -26,6 +35,7 @@ struct NationalDesk: Sendable {
     /// Links the report as a duplicate of another (nil unlinks); no report is deleted.
     func linkDuplicate(_ id: String, of original: String?, by user: UnitPrincipal) throws -> LocalWrite {
         try national(user)
+        if let earlier = try replayed(by: user) { return earlier }
         if let original {
             guard original != id else {
                 throw Problem(.unprocessableContent, code: .invalidField, detail: "a report is not a duplicate of itself")
@@ -36,7 +46,7 @@ struct NationalDesk: Sendable {
         }
         guard try store.report(id) != nil else { throw Problem.notFound(.unknownReport, "no report \(id) here") }
         do {
-            return try store.linkDuplicate(id, of: original, author: user.author, nowMillis: clock())
+            return try store.linkDuplicate(id, of: original, author: user.author, nowMillis: clock(), idempotency: idempotency)
         } catch let error as LocalWriteError {
             throw UnitDesk.problem(for: error)
         }
@@ -51,11 +61,12 @@ struct NationalDesk: Sendable {
         _ id: String, by user: UnitPrincipal, _ values: (ReportState) throws -> [ReportField: FieldValue]
     ) throws -> LocalWrite {
         try national(user)
+        if let earlier = try replayed(by: user) { return earlier }
         let now = clock()
         guard let current = try store.report(id) else { throw Problem.notFound(.unknownReport, "no report \(id) here") }
         let fields = try values(current)
         do {
-            return try store.commitLocal(reportID: id, author: user.author, nowMillis: now) {
+            return try store.commitLocal(reportID: id, author: user.author, nowMillis: now, idempotency: idempotency) {
                 state, writer throws(LocalWriteError) in
                 guard let state else { throw LocalWriteError.notFound(id) }
                 return writer.set(fields, on: state, nowMillis: now)
@@ -67,6 +78,15 @@ struct NationalDesk: Sendable {
 }
 
 extension NationalDesk {
+    /// The write a retried request (same `Idempotency-Key`) made first, before any check of the state it changed.
+    func replayed(by user: UnitPrincipal) throws -> LocalWrite? {
+        do {
+            return try store.replayed(idempotency, author: user.author)
+        } catch let error as LocalWriteError {
+            throw UnitDesk.problem(for: error)
+        }
+    }
+
     /// Only national HQ staff, and only at the national node.
     func national(_ user: UnitPrincipal) throws {
         guard user.role == .national, store.principal.role == .national else {

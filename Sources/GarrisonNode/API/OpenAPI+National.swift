@@ -6,7 +6,7 @@ extension NodeOpenAPI {
       "paths": {
         "/v1/reports/{id}/reassign": {"post": {
           "tags": ["national"], "operationId": "reassign", "summary": "Move a report to another garrison (409 `already_there`)",
-          "parameters": [{"$ref": "#/components/parameters/ReportID"}],
+          "parameters": [{"$ref": "#/components/parameters/ReportID"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["garrison"], "properties": {
             "garrison": {"type": "string", "examples": ["22"], "description": "422 `unknown_garrison` for a code that is none."}
           }}}}},
@@ -19,7 +19,7 @@ extension NodeOpenAPI {
         }},
         "/v1/reports/{id}/duplicate": {"post": {
           "tags": ["national"], "operationId": "linkDuplicate", "summary": "Link the report as a duplicate of another (`of: null` unlinks)",
-          "parameters": [{"$ref": "#/components/parameters/ReportID"}],
+          "parameters": [{"$ref": "#/components/parameters/ReportID"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
             "of": {"type": ["string", "null"], "description": "The original's id; itself is 422 `invalid_field`, an unknown one 404."}
           }}}}},
@@ -32,7 +32,7 @@ extension NodeOpenAPI {
         }},
         "/v1/reports/{id}/hidden": {"post": {
           "tags": ["national"], "operationId": "hide", "summary": "Hide the report from public views, or show it again",
-          "parameters": [{"$ref": "#/components/parameters/ReportID"}],
+          "parameters": [{"$ref": "#/components/parameters/ReportID"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["hidden"], "properties": {
             "hidden": {"type": "boolean"}
           }}}}},

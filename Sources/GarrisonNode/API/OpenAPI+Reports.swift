@@ -6,6 +6,7 @@ extension NodeOpenAPI {
         "/v1/reports": {
           "post": {
             "tags": ["reports"], "operationId": "createReport", "summary": "Record a report (pillar 1 or 2) in status Nowe",
+            "parameters": [{"$ref": "#/components/parameters/IdempotencyKey"}],
             "description": "An officer or local coordinator records in its unit's county (403 `outside_unit`); the national node records none (403 `wrong_role`). Answered once the write and its queued change are on disk.",
             "requestBody": {"required": true, "content": {"application/json": {
               "schema": {"$ref": "#/components/schemas/CreateReport"},
@@ -59,7 +60,7 @@ extension NodeOpenAPI {
         },
         "/v1/reports/{id}/card": {"post": {
           "tags": ["reports"], "operationId": "openCard", "summary": "Open (or update) the verification card; a report in Nowe moves to Weryfikacja",
-          "parameters": [{"$ref": "#/components/parameters/ReportID"}],
+          "parameters": [{"$ref": "#/components/parameters/ReportID"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
             "findings": {"type": "string", "maxLength": 2000}, "actions": {"type": "string", "maxLength": 2000}
           }}}}},
@@ -72,7 +73,7 @@ extension NodeOpenAPI {
         }},
         "/v1/reports/{id}/status": {"post": {
           "tags": ["reports"], "operationId": "moveStatus", "summary": "One step along the status flow (409 `invalid_transition`; hand over with /handover)",
-          "parameters": [{"$ref": "#/components/parameters/ReportID"}],
+          "parameters": [{"$ref": "#/components/parameters/ReportID"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {
             "status": {"$ref": "#/components/schemas/Status"}
           }}}}},
@@ -85,7 +86,7 @@ extension NodeOpenAPI {
         }},
         "/v1/reports/{id}/reopen": {"post": {
           "tags": ["reports"], "operationId": "reopen", "summary": "A closed report back to Weryfikacja in a new epoch (coordinators; the reason becomes a note)",
-          "parameters": [{"$ref": "#/components/parameters/ReportID"}],
+          "parameters": [{"$ref": "#/components/parameters/ReportID"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {
             "reason": {"type": "string", "minLength": 1, "maxLength": 1990}
           }}}}},
@@ -98,7 +99,7 @@ extension NodeOpenAPI {
         }},
         "/v1/reports/{id}/handover": {"post": {
           "tags": ["reports"], "operationId": "handover", "summary": "Confirmed and handed over to a body outside the Police",
-          "parameters": [{"$ref": "#/components/parameters/ReportID"}],
+          "parameters": [{"$ref": "#/components/parameters/ReportID"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["to"], "properties": {
             "to": {"type": "string", "minLength": 1, "maxLength": 200}
           }}}}},
@@ -111,7 +112,7 @@ extension NodeOpenAPI {
         }},
         "/v1/reports/{id}/notes": {"post": {
           "tags": ["reports"], "operationId": "addNote", "summary": "Add a note",
-          "parameters": [{"$ref": "#/components/parameters/ReportID"}],
+          "parameters": [{"$ref": "#/components/parameters/ReportID"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
             "text": {"type": "string", "minLength": 1, "maxLength": 2000}
           }}}}},
@@ -124,7 +125,7 @@ extension NodeOpenAPI {
         }},
         "/v1/reports/{id}/unit": {"post": {
           "tags": ["reports"], "operationId": "assignUnit", "summary": "Assign the report to a local unit of the garrison (voivodeship coordinator only)",
-          "parameters": [{"$ref": "#/components/parameters/ReportID"}],
+          "parameters": [{"$ref": "#/components/parameters/ReportID"}, {"$ref": "#/components/parameters/IdempotencyKey"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["unit"], "properties": {
             "unit": {"type": "string", "examples": ["KPP-2063"]}
           }}}}},
@@ -138,7 +139,12 @@ extension NodeOpenAPI {
       },
       "components": {
         "parameters": {
-          "ReportID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}}
+          "ReportID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}},
+          "IdempotencyKey": {
+            "name": "Idempotency-Key", "in": "header", "required": false,
+            "description": "Makes the write idempotent (draft-ietf-httpapi-idempotency-key-header): a retry with the same key and the same request (method, path, body bytes) writes nothing again and is answered from the first write, with the report as it is now and `Idempotent-Replayed: true`; the key with another request is 422 `idempotency_key_reused`. Keys are the token's own and kept for a day. A structured-field string (a UUID in quotes) or bare text, 1 to 255 visible ASCII characters (else 400 `invalid_idempotency_key`).",
+            "schema": {"type": "string", "pattern": "^(\"[!#-~]{1,255}\"|[!#-~]{1,255})$"}
+          }
         },
         "responses": {
           "Report": {

@@ -9,6 +9,15 @@ import HTTPTypes
 struct UnitDesk: Sendable {
     let store: NodeStore
     let clock: @Sendable () -> Int64
+    /// The request's `Idempotency-Key`, if it sent one (`keyed(_:)`).
+    var idempotency: IdempotentRequest? = nil
+
+    /// This desk for one request with its `Idempotency-Key`.
+    func keyed(_ request: IdempotentRequest?) -> UnitDesk {
+        var desk = self
+        desk.idempotency = request
+        return desk
+    }
 
     /// Records a new report in status "Nowe".
     func create(_ request: CreateReportRequest, by unit: UnitPrincipal) throws -> LocalWrite {
@@ -149,7 +158,9 @@ struct UnitDesk: Sendable {
         _ make: (ReportState?, inout ReportWriter) throws(LocalWriteError) -> Change
     ) throws -> LocalWrite {
         do {
-            return try store.commitLocal(reportID: id, creating: creating, author: unit.author, nowMillis: clock()) {
+            return try store.commitLocal(
+                reportID: id, creating: creating, author: unit.author, nowMillis: clock(), idempotency: idempotency
+            ) {
                 state, writer throws(LocalWriteError) in
                 if !creating, unit.role == .national, store.principal.role != .national {
                     throw .refused(QuarantineReason(code: .wrongRole, message: "national tokens act at the national node"))
@@ -191,6 +202,9 @@ struct UnitDesk: Sendable {
         case .exists(let id): Problem.conflict(.reportExists, "report \(id) exists already (a retried creation landed)")
         case .invalid(let error): problem(for: error)
         case .refused(let reason): Problem.forbidden(reason.code, reason.message)
+        case .keyReused(let key):
+            Problem(.unprocessableContent, code: .idempotencyKeyReused,
+                detail: "Idempotency-Key \(key) came before with another request; use a new key for a new request")
         }
     }
 

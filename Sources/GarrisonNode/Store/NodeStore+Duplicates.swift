@@ -7,12 +7,16 @@ extension NodeStore {
     /// the hub. Both sides are written in one transaction: the duplicate's `duplicate_of`, and the `duplicated_by`
     /// list of the original it now points to (and of the one it pointed to before), so that the garrisons of both
     /// reports see the link. No report is deleted. Returns the duplicate's write.
-    public func linkDuplicate(_ id: String, of original: String?, author: String, nowMillis: Int64) throws -> LocalWrite {
+    public func linkDuplicate(
+        _ id: String, of original: String?, author: String, nowMillis: Int64, idempotency: IdempotentRequest? = nil
+    ) throws -> LocalWrite {
         try write { db in
+            if let idempotency, let earlier = try replay(idempotency, author: author, db) { return earlier }
             guard let duplicate = try currentState(id, db) else { throw LocalWriteError.notFound(id) }
             if let original, try currentState(original, db) == nil { throw LocalWriteError.notFound(original) }
             let write = try link(duplicate, to: original, author: author, nowMillis: nowMillis, db)
             try saveClock(db)
+            if let idempotency { try remember(idempotency, author: author, write: write, nowMillis: nowMillis, db) }
             return write
         }
     }

@@ -12,12 +12,22 @@ public enum LocalWriteError: Error, Sendable {
     case invalid(ValidationError)
     /// The change writes what this node may not write (DESIGN §3 authority).
     case refused(QuarantineReason)
+    /// The `Idempotency-Key` came before with another request.
+    case keyReused(String)
 }
 
 /// A committed local write: the report's new state and the queued change's sequence.
 public struct LocalWrite: Sendable {
     public let state: ReportState
     public let seq: Int64
+    /// True when this answers a retry from the write its `Idempotency-Key` made first (nothing was written now).
+    public var replayed = false
+
+    public init(state: ReportState, seq: Int64, replayed: Bool = false) {
+        self.state = state
+        self.seq = seq
+        self.replayed = replayed
+    }
 }
 
 extension NodeStore {
@@ -25,12 +35,15 @@ extension NodeStore {
     /// is checked with the hub's own authority and validation rules, merged, and stored together with its
     /// history entry and its queued change, in one durable transaction. Nothing is stored when any step fails.
     ///
-    /// With `creating`, the change makes a new report `reportID` (refused when it exists).
+    /// With `creating`, the change makes a new report `reportID` (refused when it exists). With `idempotency`, a
+    /// retry of a request already written is answered from that write, in the same transaction as the check.
     public func commitLocal(
         reportID: String, creating: Bool = false, author: String, nowMillis: Int64,
+        idempotency: IdempotentRequest? = nil,
         _ make: (ReportState?, inout ReportWriter) throws(LocalWriteError) -> Change
     ) throws -> LocalWrite {
         try write { db in
+            if let idempotency, let earlier = try replay(idempotency, author: author, db) { return earlier }
             let current = try currentState(reportID, db)
             if creating, current != nil { throw LocalWriteError.exists(reportID) }
             if !creating {
@@ -43,7 +56,9 @@ extension NodeStore {
             let state = try queue(change, current: current, seq: seq, author: author, nowMillis: nowMillis, db)
             try db.execute(sql: "UPDATE sync_state SET next_seq = ? WHERE id = 1", arguments: [seq + 1])
             try saveClock(db)
-            return LocalWrite(state: state, seq: seq)
+            let written = LocalWrite(state: state, seq: seq)
+            if let idempotency { try remember(idempotency, author: author, write: written, nowMillis: nowMillis, db) }
+            return written
         }
     }
 }

@@ -21,9 +21,14 @@ final class HubProcess: Sendable {
 
     /// Writes the configuration (`extra` keys added, YAML `key: value` lines under their sections), starts the
     /// hub with at most `descriptors` open files, and waits until `/readyz` answers 200 on the ops listener.
-    init(descriptors: Int, extra: [String: [String: String]] = [:]) async throws {
+    /// `place`: the cluster and database to use instead of a fresh database of the shared test cluster;
+    /// `waitUntilReady` false returns as soon as the process runs.
+    init(
+        descriptors: Int, extra: [String: [String: String]] = [:],
+        on place: (cluster: EmbeddedPostgres, database: String)? = nil, waitUntilReady: Bool = true
+    ) async throws {
         pki = try TestPKI()
-        let (cluster, database) = try await TestCluster.freshDatabase()
+        let (cluster, database) = if let place { place } else { try await TestCluster.freshDatabase() }
         self.cluster = cluster
         self.database = database
         tlsPort = try LoopbackPort.free()
@@ -69,6 +74,7 @@ final class HubProcess: Sendable {
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
         guard spawned == 0 else { throw RawConnection.Failure(description: "cannot run \(executable): \(String(cString: strerror(spawned)))") }
         self.pid = pid
+        guard waitUntilReady else { return }
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             if let answer = try? await Self.get(port: opsPort, "/readyz", within: .seconds(1)), answer.hasPrefix("HTTP/1.1 200") {

@@ -15,6 +15,8 @@ struct LocalAPIClient: Sendable {
         let status: Int
         let body: Data
         let contentType: String?
+        /// `Idempotent-Replayed: true`: the answer of a retried write, from its first.
+        var replayed = false
 
         func json() throws -> [String: Any] {
             guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
@@ -32,17 +34,23 @@ struct LocalAPIClient: Sendable {
         init(_ description: String) { self.description = description }
     }
 
-    func send(_ method: HTTPMethod, _ path: String, token: String?, json: [String: Any]? = nil, raw: Data? = nil) async throws -> Answer {
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String?, json: [String: Any]? = nil, raw: Data? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body = try raw ?? json.map({ try JSONSerialization.data(withJSONObject: $0) }) {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: body))
         }
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 64 << 20)
-        return Answer(status: Int(response.status.code), body: Data(buffer: bytes), contentType: response.headers.first(name: "Content-Type"))
+        return Answer(
+            status: Int(response.status.code), body: Data(buffer: bytes), contentType: response.headers.first(name: "Content-Type"),
+            replayed: response.headers.first(name: "Idempotent-Replayed") == "true")
     }
 
     /// A write that must succeed; returns the report.

@@ -1,0 +1,63 @@
+import Foundation
+@testable import GarrisonHub
+import Synchronization
+import Testing
+
+/// A database call's deadline ends the wait even when the call never completes and ignores cancellation, as a
+/// postgres-nio future written with `promise: nil` does (vapor/postgres-nio#487): a task group would wait for it.
+@Suite(.timeLimit(.minutes(1))) struct DatabaseCallDeadlineTests {
+    /// A call that never ends by itself and ignores cancellation; `release()` lets it end (after the test).
+    final class StuckCall: Sendable {
+        private let waiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        private let released = Mutex(false)
+
+        func run() async {
+            await withCheckedContinuation { continuation in
+                let now = released.withLock { $0 }
+                if now { continuation.resume() } else { waiter.withLock { $0 = continuation } }
+            }
+        }
+
+        func release() {
+            released.withLock { $0 = true }
+            waiter.withLock { $0.take() }?.resume()
+        }
+    }
+
+    @Test("a stuck call ends at its deadline with DatabaseDeadline, and is counted")
+    func stuckCallEndsAtTheDeadline() async throws {
+        let stuck = StuckCall()
+        defer { stuck.release() }
+        let before = DatabaseCallDeadline.abandoned.load(ordering: .relaxed)
+        let start = ContinuousClock.now
+        await #expect(throws: DatabaseDeadline.self) {
+            try await HubStore.within(.milliseconds(200)) { await stuck.run() }
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(DatabaseCallDeadline.abandoned.load(ordering: .relaxed) == before + 1)
+    }
+
+    @Test("the caller's cancellation ends the wait on a stuck call at once")
+    func cancellationEndsTheWait() async throws {
+        let stuck = StuckCall()
+        defer { stuck.release() }
+        let waiting = Task { try await HubStore.within(.seconds(3600)) { await stuck.run() } }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
+    @Test("a call that ends in time gives its result or its error, and its deadline never fires")
+    func resultsAndErrorsPassThrough() async throws {
+        struct Refused: Error {}
+        #expect(try await HubStore.within(.seconds(5)) { 42 } == 42)
+        await #expect(throws: Refused.self) { try await HubStore.within(.seconds(5)) { () async throws -> Int in throw Refused() } }
+        let slowButInTime = try await HubStore.within(.seconds(5)) { () async throws -> String in
+            try await Task.sleep(for: .milliseconds(50))
+            return "done"
+        }
+        #expect(slowButInTime == "done")
+    }
+}
