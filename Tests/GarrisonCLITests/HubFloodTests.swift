@@ -7,7 +7,7 @@ import Testing
 /// Issue 13's finding, replayed against the real hub process: hundreds of idle and slow connections to the public
 /// intake under a descriptor limit of 256 once froze every listener and SIGTERM. Now the intake's cap and
 /// timeouts bound them, sync and ops answer meanwhile, and SIGTERM stops the hub within seconds.
-@Suite(.serialized)
+@Suite(.serialized, .takesTurns)
 struct HubFloodTests {
     /// A flood connection and what became of it.
     final class Flooder {

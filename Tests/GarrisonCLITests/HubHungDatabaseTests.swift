@@ -10,7 +10,7 @@ import Testing
 /// nothing answers, as a hung server does) or stops: `/readyz` tells starting from serving, and SIGTERM ends the
 /// hub within its grace whatever the database is doing (issue 18, item 1). Two clusters in all, since starting
 /// one is heavy on two cores where other tests measure timeouts.
-@Suite(.serialized) struct HubHungDatabaseTests {
+@Suite(.serialized, .takesTurns) struct HubHungDatabaseTests {
     /// Short deadlines, so that the test sees them: a statement's 2 s, a whole call's 12 s, the shutdown's 3 s.
     static let extra: [String: [String: String]] = [
         "database": ["query_timeout_seconds": "2", "connect_timeout_seconds": "2"],

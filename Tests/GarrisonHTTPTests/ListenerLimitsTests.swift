@@ -7,7 +7,7 @@ import Testing
 
 /// `ListenerLimits` on a real Hummingbird server driven by raw sockets: what is cut (idle, slow head, slow
 /// body, over the cap) and what is not (keep-alive request after request, an answer that takes long).
-@Suite(.serialized)
+@Suite(.serialized, .takesTurns)
 struct ListenerLimitsTests {
     @Test("a slowloris trickling its request head is cut at the header timeout")
     func slowHeaderIsCut() async throws {
