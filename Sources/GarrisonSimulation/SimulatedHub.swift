@@ -3,6 +3,8 @@ import GarrisonCore
 /// The hub as the simulation runs it: the same `BatchApplier` the real hub uses, over in-memory tables.
 struct SimulatedHub {
     let applier = BatchApplier()
+    /// `.planner` and `.highWater` break this hub on purpose (see `Sabotage`).
+    var sabotage: Sabotage?
     private(set) var identity = HubIdentity(systemID: "simulated-hub", timeline: 1)
     private(set) var states: [String: ReportState] = [:]
     /// The whole feed in position order, each entry tagged with its garrison.
@@ -26,15 +28,19 @@ struct SimulatedHub {
 
     /// `POST /v1/sync/push`.
     mutating func push(_ request: PushRequest, from principal: Principal, nowMillis: Int64) -> PushAck {
-        let ids = Set(request.changes.map(\.change.reportID))
+        let planned = sabotage == .planner && request.changes.count > 1
+            ? PushRequest(changes: Array(request.changes.dropLast()), rebase: request.rebase) : request
+        let ids = Set(planned.changes.map(\.change.reportID))
         let current = states.filter { ids.contains($0.key) }
-        let plan = applier.plan(
-            request, from: principal, highWater: highWater[principal.site] ?? 0, current: current, nowMillis: nowMillis)
+        let mark = sabotage == .highWater ? 0 : highWater[principal.site] ?? 0
+        let plan = applier.plan(planned, from: principal, highWater: mark, current: current, nowMillis: nowMillis)
         // Counted from what the plan took, not from the high-water arithmetic it is checked against.
         for seq in plan.taken where !taken.insert("\(principal.site)/\(seq)").inserted { duplicates += 1 }
         commit(plan, nowMillis: nowMillis)
-        highWater[principal.site] = plan.ackedThrough
-        return PushAck(ackedThrough: plan.ackedThrough, rejections: plan.rejections, hub: identity)
+        // The broken planner acknowledges the change it dropped, as if it had been applied.
+        let acked = sabotage == .planner ? max(plan.ackedThrough, request.changes.last?.seq ?? 0) : plan.ackedThrough
+        highWater[principal.site] = acked
+        return PushAck(ackedThrough: acked, rejections: plan.rejections, hub: identity)
     }
 
     /// A citizen's report or confirmation through the public intake.
@@ -60,14 +66,15 @@ struct SimulatedHub {
         applied += plan.applied
     }
 
-    /// `GET /v1/sync/pull`: a garrison's feed, or every garrison's for the national role.
-    func pull(cursor: Int64, limit: Int, for principal: Principal) -> PullPage {
+    /// `GET /v1/sync/pull`: a garrison's feed (the national role names the garrison of its lane, `garrison`;
+    /// without one it reads every garrison's).
+    func pull(cursor: Int64, limit: Int, for principal: Principal, garrison lane: GarrisonCode? = nil) -> PullPage {
         let head = Int64(feed.count)
         var entries: [FeedEntry] = []
-        if principal.role == .national {
+        if principal.role == .national, lane == nil {
             let start = Int(max(0, cursor))
             entries = feed[min(start, feed.count)...].prefix(limit).map(\.entry)
-        } else if let garrison = principal.garrison, let index = feedIndex[garrison] {
+        } else if let garrison = principal.role == .national ? lane : principal.garrison, let index = feedIndex[garrison] {
             // Positions are 1-based and increasing: binary-search the first entry after the cursor.
             var low = 0
             var high = index.count

@@ -21,14 +21,42 @@ struct SimulatedNode {
     var online = true
     private(set) var crashes = 0
     private(set) var resyncs = 0
+    /// `.merge` breaks this node's merge of pulled changes on purpose (see `Sabotage`).
+    var sabotage: Sabotage?
     /// Hub-commit-to-local-apply delays of pulled entries, in milliseconds, by the entry's garrison.
     private(set) var lagSamples: [GarrisonCode: [Int64]] = [:]
 
-    init(principal: Principal, settings: SyncSettings, seed: UInt64) {
+    /// The national node's pull lanes, one per followed garrison with its own machine and cursor, as the daemon
+    /// runs them (`SyncWorker`); empty for a garrison's node, whose `machine` both pushes and pulls.
+    private(set) var lanes: [GarrisonCode: Lane] = [:]
+
+    /// One garrison's feed as the national node pulls it: a machine of its own and its stored checkpoint.
+    struct Lane {
+        var machine: NodeSyncMachine<SplitMix64>
+        var persisted = SyncCheckpoint.initial
+    }
+
+    /// `feeds`: the garrisons the national node follows, each in a lane of its own (nil: a garrison's node).
+    init(principal: Principal, settings: SyncSettings, seed: UInt64, feeds: [GarrisonCode]? = nil) {
         self.principal = principal
         self.writer = ReportWriter(clock: HybridClock(site: principal.site))
         self.randomSeed = seed
         self.machine = NodeSyncMachine(settings: settings, checkpoint: .initial, random: SplitMix64(seed: seed))
+        for (index, garrison) in (feeds ?? []).enumerated() {
+            lanes[garrison] = Lane(machine: NodeSyncMachine(
+                settings: settings, checkpoint: .initial, random: SplitMix64(seed: seed &+ UInt64(index + 1) &* 104_729)))
+        }
+    }
+
+    /// Puts back a lane's machine after the simulation drove it (its checkpoint is stored by `perform`).
+    mutating func setLane(_ garrison: GarrisonCode, _ machine: NodeSyncMachine<SplitMix64>) {
+        lanes[garrison]!.machine = machine
+    }
+
+    /// Whether every pull lane has applied the whole feed (`head`) and knows it.
+    func caughtUp(head: Int64) -> Bool {
+        let pullers = lanes.isEmpty ? [machine] : lanes.values.map(\.machine)
+        return pullers.allSatisfy { $0.checkpoint.cursor >= head && $0.status.caughtUp }
     }
 
     var queueDepth: Int { queue.count }
@@ -48,6 +76,11 @@ struct SimulatedNode {
         crashes += 1
         randomSeed &+= 1
         machine = NodeSyncMachine(settings: machine.settings, checkpoint: persisted, random: SplitMix64(seed: randomSeed))
+        for (garrison, lane) in lanes.sorted(by: { $0.key < $1.key }) {
+            randomSeed &+= 1
+            lanes[garrison]!.machine = NodeSyncMachine(
+                settings: machine.settings, checkpoint: lane.persisted, random: SplitMix64(seed: randomSeed))
+        }
         for change in queue.map(\.change) { writer.observe(change, nowMillis: 0) }
     }
 
@@ -65,15 +98,7 @@ struct SimulatedNode {
             case .recordRejections(let rejections):
                 rejected += rejections
             case .applyPage(let entries, _):
-                for entry in entries {
-                    writer.observe(entry.change, nowMillis: nowMillis)
-                    let outcome = MergeEngine.apply(entry.change, to: states[entry.change.reportID], nowMillis: nowMillis)
-                    states[entry.change.reportID] = outcome.state
-                    for conflict in outcome.conflicts { conflicts[conflict.id] = conflict }
-                    if entry.change.origin != principal.site {
-                        lagSamples[entry.change.garrison, default: []].append(nowMillis - entry.committedAtMillis)
-                    }
-                }
+                apply(entries, nowMillis: nowMillis)
             case .keepUnreadable:
                 break  // the simulated hub sends only changes it encoded itself
             case .setAside(let aside):
@@ -82,23 +107,63 @@ struct SimulatedNode {
             case .adoptHub:
                 break  // the checkpoint below carries it
             case .resync:
-                resyncs += 1
-                // The restored hub lost what it had acknowledged. Re-send this node's own writes to its garrison's
-                // reports (they subsume whatever is still queued, so the queue is replaced by them). A report that
-                // has since moved to another garrison is not this node's to restore (see DESIGN §4 note).
-                queue.removeAll()
-                for state in states.values.sorted(by: { $0.reportID < $1.reportID })
-                where principal.garrison == nil || state.garrison == principal.garrison {
-                    let restore = Change(restoringWritesOf: state, by: principal.site)
-                    guard !restore.isEmpty else { continue }
-                    queue.append(QueuedChange(seq: nextSeq, change: restore))
-                    nextSeq += 1
-                }
-                machine.resyncCompleted(queueHead: nextSeq - 1)
+                resync()
             }
         }
         // The store commits the effects and the machine's checkpoint (cursor, acks, hub) in one transaction.
         persisted = machine.checkpoint
+    }
+
+    /// Carries out a national pull lane's effects: its pages, and on a hub restore a re-sync of the lane alone
+    /// (the national node's own writes are re-queued by the push lane, as in the daemon).
+    mutating func perform(_ effects: [SyncEffect], lane garrison: GarrisonCode, nowMillis: Int64) {
+        for effect in effects {
+            switch effect {
+            case .applyPage(let entries, _):
+                apply(entries, nowMillis: nowMillis)
+            case .resync(let reason):
+                resyncs += 1
+                lanes[garrison]!.machine.resyncCompleted(queueHead: 0)
+                // The push lane re-queues the node's own writes now, not at its next push (there may be none).
+                let hub = effects.compactMap { if case .adoptHub(let hub) = $0 { hub } else { nil } }.first
+                if let hub { perform(machine.resync(reason: "feed \(garrison): \(reason)", hub: hub), nowMillis: nowMillis) }
+            case .deleteAcknowledged, .recordRejections, .keepUnreadable, .setAside, .adoptHub:
+                break
+            }
+        }
+        lanes[garrison]!.persisted = lanes[garrison]!.machine.checkpoint
+    }
+
+    private mutating func apply(_ entries: [FeedEntry], nowMillis: Int64) {
+        for entry in entries {
+            writer.observe(entry.change, nowMillis: nowMillis)
+            if sabotage == .merge, entry.change.origin != principal.site, states[entry.change.reportID] != nil,
+                entry.change.reportID.utf8.reduce(0, { ($0 &* 31) &+ Int($1) }) % 3 == 0 {
+                continue  // "first writer wins" for one report in three
+            }
+            let outcome = MergeEngine.apply(entry.change, to: states[entry.change.reportID], nowMillis: nowMillis)
+            states[entry.change.reportID] = outcome.state
+            for conflict in outcome.conflicts { conflicts[conflict.id] = conflict }
+            if entry.change.origin != principal.site {
+                lagSamples[entry.change.garrison, default: []].append(nowMillis - entry.committedAtMillis)
+            }
+        }
+    }
+
+    /// The restored hub lost what it had acknowledged. Re-send this node's own writes to its garrison's reports
+    /// (they subsume whatever is still queued, so the queue is replaced by them). A report that has since moved to
+    /// another garrison is not this node's to restore (see DESIGN §4 note).
+    private mutating func resync() {
+        resyncs += 1
+        queue.removeAll()
+        for state in states.values.sorted(by: { $0.reportID < $1.reportID })
+        where principal.garrison == nil || state.garrison == principal.garrison {
+            let restore = Change(restoringWritesOf: state, by: principal.site)
+            guard !restore.isEmpty else { continue }
+            queue.append(QueuedChange(seq: nextSeq, change: restore))
+            nextSeq += 1
+        }
+        machine.resyncCompleted(queueHead: nextSeq - 1)
     }
 
     /// Reports of this node's garrison (every report for the national node).

@@ -32,8 +32,8 @@ extension Simulation {
             let change = intakeWriter.create(report, nowMillis: nowMillis)
             if hub.intake(change, nowMillis: nowMillis) == nil { madeFor[id] = garrison }
         } else {
-            let change = nodes[garrison]!.writer.create(report, nowMillis: nowMillis)
-            nodes[garrison]!.commit(change, nowMillis: nowMillis)
+            let change = nodes[garrison]!.writer.create(report, nowMillis: clock(of: garrison))
+            nodes[garrison]!.commit(change, nowMillis: clock(of: garrison))
             madeFor[id] = garrison
         }
     }
@@ -44,19 +44,20 @@ extension Simulation {
         let open = node.ownReports.filter { ($0.status?.status.next.isEmpty == false) && !$0.isDeleted }
         guard let state = pick(open.sorted { $0.reportID < $1.reportID }), let current = state.status?.status else { return }
         let target = pick(current.next.sorted { $0.rawValue < $1.rawValue })!
-        guard var change = try? node.writer.moveStatus(of: state, to: target, nowMillis: nowMillis) else { return }
+        let now = clock(of: garrison)
+        guard var change = try? node.writer.moveStatus(of: state, to: target, nowMillis: now) else { return }
         if target == .weryfikacja {
-            let card = VerificationCard(openedAtMillis: nowMillis, openedBy: "\(LocalUnit(county: CountyCode(state[.county]!.stringValue!)).id)/dyżurny")
+            let card = VerificationCard(openedAtMillis: now, openedBy: "\(LocalUnit(county: CountyCode(state[.county]!.stringValue!)).id)/dyżurny")
             change.fields[.card] = Register(value: card.fieldValue, stamp: change.status!.stamp, base: state.fields[.card]?.stamp)
         } else if target == .przekazane {
             change.fields[.handover] = Register(value: .string("Straż Miejska"), stamp: change.status!.stamp)
         }
-        node.commit(change, nowMillis: nowMillis)
+        node.commit(change, nowMillis: now)
         if chance(0.2) {
             let note = node.writer.addNote(
-                id: UUIDv7.make(millis: nowMillis, using: &random), author: "\(garrison)/koordynator",
-                text: "Patrol skierowany na miejsce.", to: node.states[state.reportID]!, nowMillis: nowMillis)
-            node.commit(note, nowMillis: nowMillis)
+                id: UUIDv7.make(millis: now, using: &random), author: "\(garrison)/koordynator",
+                text: "Patrol skierowany na miejsce.", to: node.states[state.reportID]!, nowMillis: now)
+            node.commit(note, nowMillis: now)
         }
         nodes[garrison] = node
         events.statusMoves += 1
@@ -93,7 +94,8 @@ extension Simulation {
         guard var node = nodes[garrison] else { return }
         let shared = node.ownReports.filter { national.states[$0.reportID] != nil }.sorted { $0.reportID < $1.reportID }
         guard let state = shared.first, let nationalState = national.states[state.reportID] else { return }
-        node.commit(node.writer.set([.category: .int(12)], on: state, nowMillis: nowMillis), nowMillis: nowMillis)
+        let now = clock(of: garrison)
+        node.commit(node.writer.set([.category: .int(12)], on: state, nowMillis: now), nowMillis: now)
         nodes[garrison] = node
         commitNational(national.writer.set([.category: .int(23)], on: nationalState, nowMillis: nowMillis + 1))
         events.conflictingEdits += 1

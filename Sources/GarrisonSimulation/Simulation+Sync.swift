@@ -31,6 +31,10 @@ extension Simulation {
                 }
             }
         }
+        guard node.lanes.isEmpty else {
+            for garrison in node.lanes.keys.sorted() { pull(&node, lane: garrison, lossRate: lossRate) }
+            return
+        }
         if case .fetch(let cursor, let limit, _) = node.machine.nextPull(nowMillis: nowMillis) {
             if !node.online || chance(lossRate) {
                 events.lostMessages += 1
@@ -41,5 +45,24 @@ extension Simulation {
                 node.perform(effects, nowMillis: nowMillis)
             }
         }
+    }
+
+    /// One pull of the national node's lane for `garrison`: that garrison's feed, its own cursor and backoff.
+    private mutating func pull(_ node: inout SimulatedNode, lane garrison: GarrisonCode, lossRate: Double) {
+        var machine = node.lanes[garrison]!.machine
+        guard case .fetch(let cursor, let limit, _) = machine.nextPull(nowMillis: nowMillis) else {
+            node.setLane(garrison, machine)
+            return
+        }
+        if !node.online || chance(lossRate) {
+            events.lostMessages += 1
+            machine.pullFailed(.transient(node.online ? "answer lost" : "hub unreachable"), nowMillis: nowMillis)
+            node.setLane(garrison, machine)
+            return
+        }
+        let page = hub.pull(cursor: cursor, limit: limit, for: node.principal, garrison: garrison)
+        let effects = machine.pullSucceeded(page, nowMillis: nowMillis)
+        node.setLane(garrison, machine)
+        node.perform(effects, lane: garrison, nowMillis: nowMillis)
     }
 }

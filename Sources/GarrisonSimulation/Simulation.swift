@@ -21,13 +21,21 @@ public struct Simulation {
     public init(config: SimulationConfig) {
         self.config = config
         self.random = SplitMix64(seed: config.seed)
+        hub.sabotage = config.sabotage
         for (index, code) in config.garrisons.enumerated() {
             let principal = Principal(role: .node, garrison: code, site: SiteID(rawValue: "node-\(code)"))
             nodes[code] = SimulatedNode(principal: principal, settings: config.sync, seed: config.seed &+ UInt64(index) &* 7919)
+            nodes[code]!.sabotage = config.sabotage
         }
+        // The national node pulls each garrison's feed in a lane of its own, as the daemon does.
         national = SimulatedNode(
-            principal: Principal(role: .national, site: "national"), settings: config.sync, seed: config.seed ^ 0xA5A5)
+            principal: Principal(role: .national, site: "national"), settings: config.sync, seed: config.seed ^ 0xA5A5,
+            feeds: config.garrisons)
+        national.sabotage = config.sabotage
     }
+
+    /// A garrison node's clock: the simulation's, off by the configured skew.
+    func clock(of garrison: GarrisonCode) -> Int64 { nowMillis + config.clockSkewMillis[garrison, default: 0] }
 
     /// Runs the load for the configured duration, then heals every fault and runs until the system is quiet.
     public mutating func run(progress: (SimulationProgress) -> Void = { _ in }) -> SimulationSummary {
@@ -76,9 +84,7 @@ public struct Simulation {
     /// Quiet: nothing queued anywhere and every node has pulled the whole feed.
     func isQuiet() -> Bool {
         let head = Int64(hub.feed.count)
-        return ([national] + Array(nodes.values)).allSatisfy {
-            $0.queueDepth == 0 && $0.machine.checkpoint.cursor >= head && $0.machine.status.caughtUp
-        }
+        return ([national] + Array(nodes.values)).allSatisfy { $0.queueDepth == 0 && $0.caughtUp(head: head) }
     }
 
     mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &random) < probability }

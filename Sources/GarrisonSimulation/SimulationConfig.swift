@@ -24,6 +24,10 @@ public struct SimulationConfig: Sendable {
     public var hubRestore: (backupAt: Double, restoreAt: Double)?
     /// Whether the national HQ moves one report to another garrison during the run.
     public var reassign: Bool
+    /// How far each garrison node's clock is off the hub's (positive: ahead), within what the hub accepts.
+    public var clockSkewMillis: [GarrisonCode: Int64]
+    /// A part deliberately broken, to show that the run's checks catch it (nil: nothing broken).
+    public var sabotage: Sabotage?
 
     public init(
         seed: UInt64 = 1, garrisons: [GarrisonCode] = GarrisonRegistry.standard.garrisons.map(\.code),
@@ -31,7 +35,7 @@ public struct SimulationConfig: Sendable {
         crashRatePerSecond: Double = 0.02, partitioned: GarrisonCode? = nil,
         counties: [GarrisonCode: [CountyCode]] = SimulationConfig.defaultCounties,
         citizenShare: Double = 1.0 / 3.0, hubRestore: (backupAt: Double, restoreAt: Double)? = nil,
-        reassign: Bool = true,
+        reassign: Bool = true, clockSkewMillis: [GarrisonCode: Int64] = [:], sabotage: Sabotage? = nil,
         sync: SyncSettings = SyncSettings(
             pushBatchLimit: 200, pullLimit: 500, pullWaitSeconds: 20,
             backoff: Backoff(baseMillis: 200, ceilingMillis: 5_000),
@@ -49,6 +53,8 @@ public struct SimulationConfig: Sendable {
         self.citizenShare = citizenShare
         self.hubRestore = hubRestore
         self.reassign = reassign
+        self.clockSkewMillis = clockSkewMillis
+        self.sabotage = sabotage
     }
 
     /// Without a county file: the first five land counties and the first city county of each voivodeship
@@ -66,4 +72,16 @@ public struct SimulationConfig: Sendable {
         }
         return result
     }()
+}
+
+/// A part of the system broken on purpose in a simulated run: each must make the run fail its checks (lost,
+/// duplicated or divergent), or those checks prove nothing.
+public enum Sabotage: String, Sendable, CaseIterable, Codable {
+    /// The nodes' merge keeps what they hold where a pulled change touches a report they have (first writer
+    /// wins for one report in three), instead of the field-by-field merge of stamps.
+    case merge
+    /// The hub's batch planner drops the last change of a batch of several and acknowledges it all the same.
+    case planner
+    /// The hub forgets each node's high-water mark: a replayed batch (its answer lost) is applied again.
+    case highWater = "high_water"
 }

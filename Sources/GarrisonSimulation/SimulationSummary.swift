@@ -42,6 +42,10 @@ public struct SimulationSummary: Codable, Sendable {
     public let quarantineReasons: [String: Int]
     /// Re-syncs nodes made after finding the hub restored from an older backup.
     public let resyncs: Int
+    /// Replicas' reports that differ from the hub only by a change the hub quarantined, which an administrator
+    /// sees and resolves (after a restore: a national edit of a report whose re-sent creation came later,
+    /// `unknown_report`); not silent, so not divergent.
+    public let awaitingAdministrator: Int
 
     enum CodingKeys: String, CodingKey {
         case mode, seed, garrisons, lost, duplicated, converged, divergent
@@ -53,6 +57,7 @@ public struct SimulationSummary: Codable, Sendable {
         case lostMessages = "lost_messages"
         case resyncs
         case quarantineReasons = "quarantine_reasons"
+        case awaitingAdministrator = "awaiting_administrator"
     }
 
     /// One line of JSON.
@@ -78,7 +83,7 @@ public struct SimulationSummary: Codable, Sendable {
         lines.append(
             "lost=\(lost) duplicated=\(duplicated) converged=\(converged) changes_applied=\(changesApplied) "
                 + "status_moves=\(statusMoves) duplicate_links=\(duplicateLinks) reassignments=\(reassignments) "
-                + "lost_messages=\(lostMessages)")
+                + "lost_messages=\(lostMessages) awaiting_administrator=\(awaitingAdministrator)")
         return lines.joined(separator: "\n")
     }
 }
@@ -86,12 +91,18 @@ public struct SimulationSummary: Codable, Sendable {
 extension Simulation {
     func summarize(healTicks: Int) -> SimulationSummary {
         var divergent: [String] = []
+        let quarantinedReports = Set(hub.quarantined.map(\.item.change.reportID))
+        var awaiting: Set<String> = []
         for (code, node) in nodes.sorted(by: { $0.key < $1.key }) {
             let expected = hub.states.values.filter { $0.garrison == code }
-            let differing = expected.filter { node.states[$0.reportID] != $0 }
+            let all = expected.filter { node.states[$0.reportID] != $0 }
+            let differing = all.filter { !quarantinedReports.contains($0.reportID) }
+            awaiting.formUnion(all.map(\.reportID).filter(quarantinedReports.contains))
             if !differing.isEmpty { divergent.append("node \(code): \(differing.count) reports differ from the hub") }
         }
-        let nationalDiffering = hub.states.values.filter { national.states[$0.reportID] != $0 }
+        let nationalAll = hub.states.values.filter { national.states[$0.reportID] != $0 }
+        awaiting.formUnion(nationalAll.map(\.reportID).filter(quarantinedReports.contains))
+        let nationalDiffering = nationalAll.filter { !quarantinedReports.contains($0.reportID) }
         if !nationalDiffering.isEmpty || national.states.count != hub.states.count {
             divergent.append("national: \(nationalDiffering.count) reports differ, \(national.states.count) vs \(hub.states.count) held")
         }
@@ -113,7 +124,7 @@ extension Simulation {
             statusMoves: events.statusMoves, duplicateLinks: events.duplicateLinks,
             reassignments: events.reassignments, lostMessages: events.lostMessages,
             quarantineReasons: Dictionary(hub.quarantined.map { ($0.item.reason.code.rawValue, 1) }, uniquingKeysWith: +),
-            resyncs: ([national] + Array(nodes.values)).map(\.resyncs).reduce(0, +))
+            resyncs: ([national] + Array(nodes.values)).map(\.resyncs).reduce(0, +), awaitingAdministrator: awaiting.count)
     }
 
     static func percentile(_ sorted: [Int64], _ p: Double) -> Int64? {

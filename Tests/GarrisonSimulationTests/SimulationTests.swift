@@ -73,3 +73,40 @@ struct SimulationTests {
         #expect(first.json == second.json)
     }
 }
+
+/// Many seeded schedules (`garrison simulate --seeds`): healthy without a fault in the code, and each part broken on
+/// purpose is caught by the same checks (issue 18, item 5). CI runs a thousand seeds through the command.
+@Suite("Seeded schedules at scale")
+struct SimulationBatchTests {
+    @Test("forty schedules of all 17 garrisons with every fault pass; the national node pulls a lane per garrison")
+    func healthySchedules() async {
+        let outcome = await OffPool.run { SimulationBatch.run(seeds: 1...40, jobs: 2) }
+        #expect(outcome.runs == 40)
+        #expect(outcome.failures.isEmpty, "\(outcome.failures)")
+        #expect(outcome.hubRestores > 0 && outcome.lostMessages > 0, "the schedules restore the hub and lose messages")
+        let simulation = Simulation(config: SimulationSchedule.config(seed: 1))
+        #expect(simulation.config.garrisons.count == 17)
+    }
+
+    @Test("a broken merge, batch planner or high-water check is caught by the checks", arguments: Sabotage.allCases)
+    func sabotageIsCaught(_ part: Sabotage) async {
+        let outcome = await OffPool.run { SimulationBatch.run(seeds: 1...10, jobs: 2, sabotage: part) }
+        #expect(outcome.failures.count >= 5, "\(part): only \(outcome.failures.count) of 10 seeds failed")
+        let kinds = outcome.failures.map { failure in
+            (failure.lost > 0 ? "lost " : "") + (failure.duplicated > 0 ? "duplicated " : "") + (failure.divergent.isEmpty ? "" : "divergent")
+        }
+        switch part {
+        case .highWater: #expect(outcome.failures.allSatisfy { $0.duplicated > 0 }, "\(kinds)")
+        case .planner, .merge: #expect(outcome.failures.allSatisfy { !$0.divergent.isEmpty }, "\(kinds)")
+        }
+    }
+
+    @Test("a schedule is its seed's: the same seed, the same faults and the same outcome")
+    func schedulesAreDeterministic() async {
+        #expect(SimulationSchedule.config(seed: 77).faults == SimulationSchedule.config(seed: 77).faults)
+        #expect(SimulationSchedule.config(seed: 77).faults != SimulationSchedule.config(seed: 78).faults)
+        let first = await OffPool.run { SimulationBatch.run(seeds: 5...8, jobs: 2) }
+        let second = await OffPool.run { SimulationBatch.run(seeds: 5...8, jobs: 1) }
+        #expect(first.changesApplied == second.changesApplied && first.lostMessages == second.lostMessages)
+    }
+}

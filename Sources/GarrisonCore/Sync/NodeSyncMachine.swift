@@ -315,6 +315,13 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         return [.adoptHub(hub), .resync(reason: reason)]
     }
 
+    /// Another lane of this node found that the hub was replaced or restored (the national node's pull lane of
+    /// one garrison, while this machine only pushes and would notice only at its next push, if any): this machine
+    /// re-syncs as if it had found it itself, so that the node's own writes the restored hub lost are sent again.
+    public mutating func resync(reason: String, hub: HubIdentity) -> [SyncEffect] {
+        beginResync(reason, hub: hub)
+    }
+
     /// The shell re-queued the full local state (through `queueHead`) and reset its cursor: sync goes on.
     public mutating func resyncCompleted(queueHead: Int64) {
         resyncPending = false

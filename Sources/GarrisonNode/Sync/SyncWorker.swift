@@ -307,6 +307,15 @@ public final class SyncWorker: Service, Sendable {
                 }
                 if let feed = lane.feed {
                     try store.save(checkpoint, feed: feed)
+                    // The push lane re-queues the national node's own writes now: it would notice the restored
+                    // or replaced hub only at its next push, and there may be none (found by the simulation).
+                    let hub = effects.compactMap { if case .adoptHub(let hub) = $0 { hub } else { nil } }.first
+                    if let hub {
+                        let (mainEffects, mainCheckpoint) = main.machine.withLock { machine in
+                            (machine.resync(reason: "feed \(feed.rawValue): \(reason)", hub: hub), machine.checkpoint)
+                        }
+                        perform(mainEffects, lane: main, checkpoint: mainCheckpoint, nowMillis: nowMillis)
+                    }
                 } else {
                     try store.save(checkpoint)
                 }
