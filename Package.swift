@@ -211,7 +211,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GarrisonCoreTests", dependencies: ["GarrisonCore"]),
-        .testTarget(name: "GarrisonSimulationTests", dependencies: ["GarrisonCore", "GarrisonSimulation"]),
+        .testTarget(name: "GarrisonSimulationTests", dependencies: ["GarrisonCore", "GarrisonSimulation", "GarrisonTestSupport"]),
         // What the hub and node tests share: the per-process PostgreSQL cluster, a test PKI, a running test hub,
         // and the built executables.
         .target(

@@ -98,6 +98,18 @@ import Testing
         let client = try HubClient(
             baseURL: baseURL, certificatePEM: credential.certificatePEM, keyPEM: credential.keyPEM, caPEM: pki.ca.certificatePEM,
             timeout: .seconds(20))
+        // Shut down on every way out: a failed requirement throws, and a client dropped unshut is a fatal error
+        // in a debug build, which would end the whole test run.
+        do {
+            try await pushAll(queue, through: client, seed: seed, progress: progress)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    private static func pushAll(_ queue: [QueuedChange], through client: HubClient, seed: UInt64, progress: Progress?) async throws {
         var random = SplitMix64(seed: seed)
         var acked = 0
         var failures = 0
@@ -123,7 +135,6 @@ import Testing
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
-        try await client.shutdown()
     }
 }
 
