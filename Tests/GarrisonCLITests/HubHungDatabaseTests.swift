@@ -21,6 +21,17 @@ import Testing
         (try? await HubProcess.get(port: hub.opsPort, "/readyz", within: timeout)) ?? "no answer"
     }
 
+    /// `/readyz` asked every 50 ms until its answer satisfies `done` or `limit` passes; the last answer.
+    static func readyz(_ hub: HubProcess, until limit: Duration, _ done: (String) -> Bool) async throws -> String {
+        let end = ContinuousClock.now + limit
+        var answer = "no answer"
+        while !done(answer), ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(50))
+            answer = await readyz(hub)
+        }
+        return answer
+    }
+
     /// SIGTERM; the stop must come within 20 s, by the hub's own exit, not by a fatal error past the cancellation.
     static func stop(_ hub: HubProcess, _ database: String) async throws -> Duration {
         let exit = try await hub.terminate(within: .seconds(20))
@@ -36,18 +47,10 @@ import Testing
         try place.cluster.freeze()
         let hub = try await HubProcess(descriptors: 4096, extra: Self.extra, on: place, waitUntilReady: false)
         defer { hub.kill() }
-        var starting = "no answer"
-        for _ in 0..<200 where !starting.contains("hub_starting") {
-            try await Task.sleep(for: .milliseconds(50))
-            starting = await Self.readyz(hub)
-        }
+        let starting = try await Self.readyz(hub, until: .seconds(10)) { $0.contains("hub_starting") }
         #expect(starting.hasPrefix("HTTP/1.1 503") && starting.contains("hub_starting"), "\(starting)\n\(hub.logText)")
         try place.cluster.thaw()
-        var ready = "no answer"
-        for _ in 0..<600 where !ready.hasPrefix("HTTP/1.1 200") {
-            try await Task.sleep(for: .milliseconds(100))
-            ready = await Self.readyz(hub)
-        }
+        let ready = try await Self.readyz(hub, until: .seconds(60)) { $0.hasPrefix("HTTP/1.1 200") }
         #expect(ready.hasPrefix("HTTP/1.1 200") && ready.contains("\"status\":\"ready\""), "\(ready)\n\(hub.logText)")
 
         // Hung under a request: the request holds the drain for the grace (3 s), then it is cancelled.
