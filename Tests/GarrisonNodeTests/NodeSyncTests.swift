@@ -184,6 +184,42 @@ struct NodeSyncTests {
         await hub.stop()
     }
 
+    @Test("a national write the restored hub lost is sent again though the national node has nothing new to push")
+    func restoredHubAndTheNationalNodesOwnWrites() async throws {
+        let pki = try TestPKI()
+        let (cluster, name) = try await TestCluster.freshDatabase()
+        var hub = try await TestHub.start(pki: pki, database: (cluster, name))
+        let port = hub.port
+        let node = try await TestNode.start(pki: pki, hubURL: hub.baseURL)
+        let national = try await TestNode.start(pki: pki, hubURL: hub.baseURL, extra: ["node.role": "national"])
+        var ids: [String] = []
+        for index in 0..<10 { ids.append(try await node.api.create(token: node.coordinator, county: TestNode.podlaskie[index])) }
+        try await node.drained()
+        try await TestNode.eventually("the national node holds the reports") { try national.store.report(ids[9]) != nil }
+        await hub.stop()
+        let backup = name + "_backup"
+        try cluster.execute("CREATE DATABASE \(backup) TEMPLATE \(name) OWNER garrison_owner")
+
+        // After the backup the national HQ hides a report; the hub takes it.
+        hub = try await TestHub.start(pki: pki, database: (cluster, name), extra: ["listen.address": "127.0.0.1:\(port)"])
+        try await national.api.write("/v1/reports/\(ids[0])/hidden", token: national.coordinator, ["hidden": true])
+        try await TestNode.eventually("the hub has the national write") { try await hub.storedStates()[ids[0]]?[.hidden] == .bool(true) }
+        try await TestNode.eventually("the national node's queue is empty") { try national.store.figures().queueDepth == 0 }
+        await hub.stop()
+
+        // The hub comes back from the backup, without the hide. The national node pushes nothing new; its lane of
+        // garrison 20 finds the feed shorter than it had read, and the push lane must send the hide again.
+        hub = try await TestHub.start(pki: pki, database: (cluster, backup), extra: ["listen.address": "127.0.0.1:\(port)"])
+        try await TestNode.eventually("the hide is back at the hub", timeout: .seconds(60)) {
+            try await hub.storedStates()[ids[0]]?[.hidden] == .bool(true)
+        }
+        try await node.drained()
+        try await TestNode.eventually("the node has the hide too") { try node.store.report(ids[0])?[.hidden] == .bool(true) }
+        await national.stop()
+        await node.stop()
+        await hub.stop()
+    }
+
     @Test("a node store brought back from an older backup under the same node id keeps its new writes and says why")
     func restoredNodeStore() async throws {
         let pki = try TestPKI()
