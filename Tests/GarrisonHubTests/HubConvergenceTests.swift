@@ -11,7 +11,7 @@ import Testing
 /// Seventeen nodes and the national node push at once, with lost answers (replays), overlapping and
 /// out-of-order batches, while the hub is restarted mid-stream: the hub ends equal to a reference merge of
 /// every change, each change applied exactly once.
-@Suite(.serialized) struct HubConvergenceTests {
+@Suite(.serialized, .loadsTheMachine) struct HubConvergenceTests {
     static let changesPerNode = 150
 
     @Test func concurrentNodesWithReplaysGapsAndARestartConverge() async throws {

@@ -11,7 +11,7 @@ import Testing
 /// valid certificate, hostile JSON bodies, and hostile requests through a node's local API. No answer is a 5xx,
 /// every refusal is a 4xx problem+json with a stable code or a quarantine entry, and a canary garrison's data
 /// stays as it was and keeps syncing.
-@Suite("Hostile-input suite", .serialized)
+@Suite("Hostile-input suite", .serialized, .loadsTheMachine)
 struct HostileInputSuiteTests {
     /// Tallies answers by status and code, and fails on anything that breaks the contract.
     struct Tally {

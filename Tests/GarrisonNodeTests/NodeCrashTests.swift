@@ -8,7 +8,7 @@ import Testing
 /// The node process is killed with SIGKILL at random moments while units write and the sync worker pushes;
 /// after every restart it resumes from its stored queue and checkpoint. At the end the hub holds every write a
 /// unit had acknowledged, each change taken exactly once, and the queue is empty.
-@Suite("Node crashes")
+@Suite("Node crashes", .loadsTheMachine)
 struct NodeCrashTests {
     static let kills = 22
 

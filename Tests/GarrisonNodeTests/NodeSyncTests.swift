@@ -205,18 +205,27 @@ struct NodeSyncTests {
         try await national.api.write("/v1/reports/\(ids[0])/hidden", token: national.coordinator, ["hidden": true])
         try await TestNode.eventually("the hub has the national write") { try await hub.storedStates()[ids[0]]?[.hidden] == .bool(true) }
         try await TestNode.eventually("the national node's queue is empty") { try national.store.figures().queueDepth == 0 }
+        // Its lane of garrison 20 has read the hide back from the feed (position 11), past what the copy holds.
+        try await TestNode.eventually("the national lane of garrison 20 read the hide back") {
+            let feeds = try await national.api.status()["feeds"] as? [[String: Any]] ?? []
+            return feeds.contains { $0["garrison"] as? String == "20" && ($0["cursor"] as? Int ?? 0) >= 11 }
+        }
         await hub.stop()
 
         // The hub comes back from the backup, without the hide. The national node pushes nothing new; its lane of
-        // garrison 20 finds the feed shorter than it had read, and the push lane must send the hide again.
+        // garrison 20 finds the feed shorter than it had read, and the push lane must send the hide again. The
+        // garrison's node stays down meanwhile: its own re-sent writes could lengthen the feed past what the lane
+        // had read before the lane looks, which hides the regression from it (a known limit, see README).
+        await node.stop()
         hub = try await TestHub.start(pki: pki, database: (cluster, backup), extra: ["listen.address": "127.0.0.1:\(port)"])
         try await TestNode.eventually("the hide is back at the hub", timeout: .seconds(60)) {
             try await hub.storedStates()[ids[0]]?[.hidden] == .bool(true)
         }
-        try await node.drained()
-        try await TestNode.eventually("the node has the hide too") { try node.store.report(ids[0])?[.hidden] == .bool(true) }
+        let again = try await TestNode.start(pki: pki, hubURL: hub.baseURL, storePath: node.storePath)
+        try await again.drained()
+        try await TestNode.eventually("the node has the hide too") { try again.store.report(ids[0])?[.hidden] == .bool(true) }
         await national.stop()
-        await node.stop()
+        await again.stop()
         await hub.stop()
     }
 

@@ -10,7 +10,7 @@ import Testing
 /// at random and cuts it after one to six seconds (a long-poll waits two), so each node's pushes and long-polls land on both, and a pull
 /// waiting at one hub is woken by a push the other committed (LISTEN/NOTIFY is the database's). Everything the
 /// nodes made arrives once, and every replica ends equal to the database.
-@Suite("Two hubs on one database", .serialized)
+@Suite("Two hubs on one database", .serialized, .loadsTheMachine)
 struct TwoHubsTests {
     @Test("three garrison nodes and the national node, switched between two hubs at random, converge: every report once")
     func twoHubsConverge() async throws {

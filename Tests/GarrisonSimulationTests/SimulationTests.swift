@@ -5,7 +5,7 @@ import Testing
 
 /// The hub, 17 nodes and the national node in one process, driven by the core, with faults. After healing:
 /// nothing lost, nothing applied twice, every replica equal to the hub.
-@Suite("Seeded simulation of the whole system")
+@Suite("Seeded simulation of the whole system", .loadsTheMachine)
 struct SimulationTests {
     /// One run, on a thread of its own (see `OffPool`).
     static func run(_ config: SimulationConfig) async -> SimulationSummary {
@@ -78,7 +78,7 @@ struct SimulationTests {
 /// Many seeded schedules (`garrison simulate --seeds`): healthy without a fault in the code, and each part broken on
 /// purpose is caught by the same checks (issue 18, item 5). CI runs a thousand seeds through the command. Both
 /// cores busy for seconds: it takes turns with the suites that measure time.
-@Suite("Seeded schedules at scale", .serialized, .takesTurns)
+@Suite("Seeded schedules at scale", .serialized, .loadsTheMachine)
 struct SimulationBatchTests {
     @Test("thirty schedules of all 17 garrisons with every fault pass; the national node pulls a lane per garrison")
     func healthySchedules() async {
