@@ -78,7 +78,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func parsedSeeds() throws -> ClosedRange<UInt64> {
-        let parts = (seeds ?? "").split(separator: ".", omittingEmptySubsequences: true)
+        let parts = (seeds ?? "").components(separatedBy: "..")
         guard parts.count == 2, let low = UInt64(parts[0]), let high = UInt64(parts[1]), low <= high,
             high - low < 10_000_000
         else { throw ValidationError("--seeds is A..B, e.g. 1..1000 (A ≤ B, fewer than ten million seeds)") }

@@ -108,7 +108,7 @@ extension HubCheck {
         let rows = try await connection.query(
             """
             SELECT g.kind, g.name, g.col, g.priv
-            FROM UNNEST(\(grants.map(\.kind))::text[], \(grants.map(\.name))::text[], \(grants.map { $0.column ?? "" })::text[],
+            FROM UNNEST(\(grants.map(\.kind.rawValue))::text[], \(grants.map(\.name))::text[], \(grants.map { $0.column ?? "" })::text[],
                         \(grants.map(\.privilege))::text[]) AS g(kind, name, col, priv)
             WHERE NOT CASE g.kind
                 WHEN 'sequence' THEN has_sequence_privilege(current_user, g.name, g.priv)
@@ -125,7 +125,7 @@ extension HubCheck {
     /// Table privileges the role holds on the hub's tables beyond the required ones (column grants are not
     /// table privileges, so `UPDATE (phase)` never shows as `UPDATE`).
     static func extra(beyond grants: [RequiredGrant], on connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        let tableGrants = grants.filter { $0.kind == "table" }
+        let tableGrants = grants.filter { $0.kind == .table }
         let rows = try await connection.query(
             """
             SELECT c.relname::text, p.priv
@@ -144,9 +144,13 @@ extension HubCheck {
 
 /// One privilege a migration grants the application role.
 struct RequiredGrant: Sendable {
+    /// Which `has_*_privilege` answers for it.
+    enum Kind: String, Sendable {
+        case table, column, sequence
+    }
+
     let privilege: String
-    /// `table`, `column` (with `column`) or `sequence`: which `has_*_privilege` answers for it.
-    let kind: String
+    let kind: Kind
     let name: String
     /// For a column grant (`UPDATE (phase) ON garrisons`): the column.
     let column: String?
@@ -168,13 +172,13 @@ extension Migration {
                 if let column = privileges.wholeMatch(of: columns) {
                     for each in column.output.2.split(separator: ",") {
                         result.append(RequiredGrant(
-                            privilege: String(column.output.1), kind: "column", name: name,
+                            privilege: String(column.output.1), kind: .column, name: name,
                             column: each.trimmingCharacters(in: .whitespaces)))
                     }
                 } else {
                     for privilege in privileges.split(separator: ",") {
                         result.append(RequiredGrant(
-                            privilege: privilege.trimmingCharacters(in: .whitespaces), kind: sequence ? "sequence" : "table",
+                            privilege: privilege.trimmingCharacters(in: .whitespaces), kind: sequence ? .sequence : .table,
                             name: name, column: nil))
                     }
                 }

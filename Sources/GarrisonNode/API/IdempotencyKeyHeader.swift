@@ -16,8 +16,8 @@ extension HTTPField.Name {
 extension IdempotentRequest {
     /// A write's body with its `Idempotency-Key`, if it sent one: the key (a structured-field string, `"…"`, or
     /// the bare text; 1–255 visible ASCII characters, else 400 `invalid_idempotency_key`) and the fingerprint of
-    /// the method, path and body.
-    static func body(of request: Request, limit: Int) async throws -> (ByteBuffer, IdempotentRequest?) {
+    /// the method, path and body, in the key space of `client` (the token's id).
+    static func body(of request: Request, limit: Int, client: String) async throws -> (ByteBuffer, IdempotentRequest?) {
         let body = try await request.collectBody(limit: limit)
         guard let header = request.headers[.idempotencyKey] else { return (body, nil) }
         var key = Substring(header.trimmingCharacters(in: .whitespaces))
@@ -31,6 +31,20 @@ extension IdempotentRequest {
         hash.update(data: Array("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hash.update(data: Array(body.readableBytesView))
         let fingerprint = hash.finalize().map { String(format: "%02x", $0) }.joined()
-        return (body, IdempotentRequest(key: String(key), fingerprint: fingerprint))
+        return (body, IdempotentRequest(key: String(key), fingerprint: fingerprint, client: client))
+    }
+}
+
+/// A desk whose writes carry the request's `Idempotency-Key` into the store's transaction.
+protocol KeyedDesk: Sendable {
+    var idempotency: IdempotentRequest? { get set }
+}
+
+extension KeyedDesk {
+    /// This desk for one request with its `Idempotency-Key`.
+    func keyed(_ request: IdempotentRequest?) -> Self {
+        var desk = self
+        desk.idempotency = request
+        return desk
     }
 }

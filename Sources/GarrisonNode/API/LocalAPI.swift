@@ -21,7 +21,8 @@ struct LocalAPI: Sendable {
         let reports = staff.group("v1/reports")
         reports.post { request, context in
             let unit = try context.unit()
-            let (bytes, key) = try await IdempotentRequest.body(of: request, limit: node.configuration.api.maxBodyBytes)
+            let (bytes, key) = try await IdempotentRequest.body(
+                of: request, limit: node.configuration.api.maxBodyBytes, client: unit.tokenID)
             let body = try Request.decodeJSON(CreateReportRequest.self, from: bytes)
             let write = try node.desk.keyed(key).create(body, by: unit)
             return try written(write, status: .created)
@@ -111,7 +112,8 @@ struct LocalAPI: Sendable {
         group.post(":id/\(name)") { request, context in
             let unit = try context.unit()
             let id = try context.parameters.require("id")
-            let (bytes, key) = try await IdempotentRequest.body(of: request, limit: node.configuration.api.maxBodyBytes)
+            let (bytes, key) = try await IdempotentRequest.body(
+                of: request, limit: node.configuration.api.maxBodyBytes, client: unit.tokenID)
             let body = try Request.decodeJSON(Body.self, from: bytes)
             return try written(try perform(id, body, unit, key), status: status)
         }

@@ -5,18 +5,11 @@ import GarrisonHTTP
 /// What the national HQ does with reports at the national node, as durable local writes synced through the
 /// hub: move a report to another garrison, link a cross-border duplicate, hide a report from public views. Only
 /// national tokens at the national node; failures are `Problem`s and store nothing.
-struct NationalDesk: Sendable {
+struct NationalDesk: KeyedDesk {
     let store: NodeStore
     let clock: @Sendable () -> Int64
     /// The request's `Idempotency-Key`, if it sent one (`keyed(_:)`).
     var idempotency: IdempotentRequest? = nil
-
-    /// This desk for one request with its `Idempotency-Key`.
-    func keyed(_ request: IdempotentRequest?) -> NationalDesk {
-        var desk = self
-        desk.idempotency = request
-        return desk
-    }
 
     /// Moves a report to another garrison: the hub sends it whole to the new garrison and tells the old one.
     func reassign(_ id: String, to garrison: String, by user: UnitPrincipal) throws -> LocalWrite {
@@ -35,7 +28,7 @@ struct NationalDesk: Sendable {
     /// Links the report as a duplicate of another (nil unlinks); no report is deleted.
     func linkDuplicate(_ id: String, of original: String?, by user: UnitPrincipal) throws -> LocalWrite {
         try national(user)
-        if let earlier = try replayed(by: user) { return earlier }
+        if let earlier = try replayed() { return earlier }
         if let original {
             guard original != id else {
                 throw Problem(.unprocessableContent, code: .invalidField, detail: "a report is not a duplicate of itself")
@@ -61,7 +54,7 @@ struct NationalDesk: Sendable {
         _ id: String, by user: UnitPrincipal, _ values: (ReportState) throws -> [ReportField: FieldValue]
     ) throws -> LocalWrite {
         try national(user)
-        if let earlier = try replayed(by: user) { return earlier }
+        if let earlier = try replayed() { return earlier }
         let now = clock()
         guard let current = try store.report(id) else { throw Problem.notFound(.unknownReport, "no report \(id) here") }
         let fields = try values(current)
@@ -79,9 +72,9 @@ struct NationalDesk: Sendable {
 
 extension NationalDesk {
     /// The write a retried request (same `Idempotency-Key`) made first, before any check of the state it changed.
-    func replayed(by user: UnitPrincipal) throws -> LocalWrite? {
+    func replayed() throws -> LocalWrite? {
         do {
-            return try store.replayed(idempotency, author: user.author)
+            return try store.replayed(idempotency)
         } catch let error as LocalWriteError {
             throw UnitDesk.problem(for: error)
         }

@@ -6,18 +6,11 @@ import HTTPTypes
 /// What units do with reports at the node, as durable local writes: each action checks the unit's rights,
 /// makes the change with the node's clock and commits it with its queued change (`NodeStore.commitLocal`).
 /// Failures are `Problem`s (problem+json) and store nothing.
-struct UnitDesk: Sendable {
+struct UnitDesk: KeyedDesk {
     let store: NodeStore
     let clock: @Sendable () -> Int64
     /// The request's `Idempotency-Key`, if it sent one (`keyed(_:)`).
     var idempotency: IdempotentRequest? = nil
-
-    /// This desk for one request with its `Idempotency-Key`.
-    func keyed(_ request: IdempotentRequest?) -> UnitDesk {
-        var desk = self
-        desk.idempotency = request
-        return desk
-    }
 
     /// Records a new report in status "Nowe".
     func create(_ request: CreateReportRequest, by unit: UnitPrincipal) throws -> LocalWrite {

@@ -184,15 +184,16 @@ enum NodeSchema {
         }
         migrator.registerMigration("idempotency_keys") { db in
             try db.execute(sql: """
-                -- The units' Idempotency-Keys (a day's worth): a retried write is answered from the one it made.
+                -- The units' Idempotency-Keys (a day's worth, by the token that sent them): a retried write is
+                -- answered from the one it made.
                 CREATE TABLE idempotency_keys (
-                    author TEXT NOT NULL,
+                    client TEXT NOT NULL,
                     key TEXT NOT NULL,
                     fingerprint TEXT NOT NULL,
                     report_id TEXT NOT NULL,
                     seq INTEGER NOT NULL,
                     created_at INTEGER NOT NULL,
-                    PRIMARY KEY (author, key)
+                    PRIMARY KEY (client, key)
                 );
                 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
                 """)

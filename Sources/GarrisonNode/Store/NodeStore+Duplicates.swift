@@ -11,12 +11,12 @@ extension NodeStore {
         _ id: String, of original: String?, author: String, nowMillis: Int64, idempotency: IdempotentRequest? = nil
     ) throws -> LocalWrite {
         try write { db in
-            if let idempotency, let earlier = try replay(idempotency, author: author, db) { return earlier }
+            if let idempotency, let earlier = try replay(idempotency, db) { return earlier }
             guard let duplicate = try currentState(id, db) else { throw LocalWriteError.notFound(id) }
             if let original, try currentState(original, db) == nil { throw LocalWriteError.notFound(original) }
             let write = try link(duplicate, to: original, author: author, nowMillis: nowMillis, db)
             try saveClock(db)
-            if let idempotency { try remember(idempotency, author: author, write: write, nowMillis: nowMillis, db) }
+            if let idempotency { try remember(idempotency, write: write, nowMillis: nowMillis, db) }
             return write
         }
     }

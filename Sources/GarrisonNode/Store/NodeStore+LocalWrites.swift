@@ -43,7 +43,7 @@ extension NodeStore {
         _ make: (ReportState?, inout ReportWriter) throws(LocalWriteError) -> Change
     ) throws -> LocalWrite {
         try write { db in
-            if let idempotency, let earlier = try replay(idempotency, author: author, db) { return earlier }
+            if let idempotency, let earlier = try replay(idempotency, db) { return earlier }
             let current = try currentState(reportID, db)
             if creating, current != nil { throw LocalWriteError.exists(reportID) }
             if !creating {
@@ -57,7 +57,7 @@ extension NodeStore {
             try db.execute(sql: "UPDATE sync_state SET next_seq = ? WHERE id = 1", arguments: [seq + 1])
             try saveClock(db)
             let written = LocalWrite(state: state, seq: seq)
-            if let idempotency { try remember(idempotency, author: author, write: written, nowMillis: nowMillis, db) }
+            if let idempotency { try remember(idempotency, write: written, nowMillis: nowMillis, db) }
             return written
         }
     }
