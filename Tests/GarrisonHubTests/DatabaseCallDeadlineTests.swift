@@ -5,7 +5,7 @@ import Testing
 
 /// A database call's deadline ends the wait even when the call never completes and ignores cancellation, as a
 /// postgres-nio future written with `promise: nil` does (vapor/postgres-nio#487): a task group would wait for it.
-@Suite(.timeLimit(.minutes(1))) struct DatabaseCallDeadlineTests {
+@Suite(.timeLimit(.minutes(2))) struct DatabaseCallDeadlineTests {
     /// A call that never ends by itself and ignores cancellation; `release()` lets it end (after the test).
     final class StuckCall: Sendable {
         private let waiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
@@ -33,8 +33,11 @@ import Testing
         await #expect(throws: DatabaseDeadline.self) {
             try await HubStore.within(.milliseconds(200)) { await stuck.run() }
         }
-        #expect(ContinuousClock.now - start < .seconds(5))
-        #expect(DatabaseCallDeadline.abandoned.load(ordering: .relaxed) == before + 1)
+        // The stuck call never ends, so any finite bound proves the deadline ended the wait; the bound is wide
+        // because the suites beside it load both cores (5 s was exceeded once on a 200 ms deadline in CI).
+        #expect(ContinuousClock.now - start < .seconds(30))
+        // Other suites in this process may abandon calls meanwhile (the hung-database test): at least this one.
+        #expect(DatabaseCallDeadline.abandoned.load(ordering: .relaxed) >= before + 1)
     }
 
     @Test("the caller's cancellation ends the wait on a stuck call at once")
@@ -46,7 +49,8 @@ import Testing
         let start = ContinuousClock.now
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // As above: the deadline is an hour, so ending within 30 s under load shows the cancellation ended it.
+        #expect(ContinuousClock.now - start < .seconds(30))
     }
 
     @Test("a call that ends in time gives its result or its error, and its deadline never fires")

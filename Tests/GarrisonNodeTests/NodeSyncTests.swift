@@ -164,7 +164,7 @@ struct NodeSyncTests {
         try await node.drained()
         await hub.stop()
         let backup = name + "_backup"
-        try cluster.execute("CREATE DATABASE \(backup) TEMPLATE \(name) OWNER garrison_owner")
+        try await TestCluster.copyDatabase(name, to: backup)
 
         hub = try await TestHub.start(pki: pki, database: (cluster, name), extra: ["listen.address": "127.0.0.1:\(port)"])
         for index in 0..<20 { ids.append(try await node.api.create(token: node.coordinator, county: TestNode.podlaskie[index % 10])) }
@@ -198,7 +198,7 @@ struct NodeSyncTests {
         try await TestNode.eventually("the national node holds the reports") { try national.store.report(ids[9]) != nil }
         await hub.stop()
         let backup = name + "_backup"
-        try cluster.execute("CREATE DATABASE \(backup) TEMPLATE \(name) OWNER garrison_owner")
+        try await TestCluster.copyDatabase(name, to: backup)
 
         // After the backup the national HQ hides a report; the hub takes it.
         hub = try await TestHub.start(pki: pki, database: (cluster, name), extra: ["listen.address": "127.0.0.1:\(port)"])

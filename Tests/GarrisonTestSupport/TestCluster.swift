@@ -29,6 +29,30 @@ public enum TestCluster {
         try await offPool { try createdDatabase() }
     }
 
+    /// A copy of a deployment database, as a backup taken of it now.
+    ///
+    /// The hub that was stopped before it has closed its connections, but PostgreSQL ends their backends a
+    /// moment later, and `CREATE DATABASE … TEMPLATE` refuses a source with sessions: left-over sessions are
+    /// terminated and the copy is tried again for up to 20 seconds.
+    public static func copyDatabase(_ source: String, to copy: String) async throws {
+        try await offPool {
+            let cluster = try startedCluster()
+            let deadline = Date().addingTimeInterval(20)
+            while true {
+                do {
+                    try cluster.execute("""
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE datname = '\(source)' AND pid <> pg_backend_pid()
+                        """)
+                    try cluster.execute("CREATE DATABASE \(copy) TEMPLATE \(source) OWNER garrison_owner")
+                    return
+                } catch where "\(error)".contains("is being accessed by other users") && Date() < deadline {
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
+            }
+        }
+    }
+
     private static func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
