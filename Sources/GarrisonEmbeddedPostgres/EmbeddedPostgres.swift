@@ -82,6 +82,66 @@ public final class EmbeddedPostgres: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// A streaming standby of this cluster in a directory of its own (`pg_basebackup -R`), started, and made the
+    /// synchronous standby: from now on a commit here returns only once the standby has it, as with Patroni's
+    /// `synchronous_mode`. A failover test crashes this cluster and promotes the standby.
+    public func startStandby(logger: Logger = Logger(label: "garrison.embedded-postgres")) throws -> EmbeddedPostgres {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "garrison-pg-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let standby = EmbeddedPostgres(directory: base, binaries: binaries)
+        do {
+            let manager = FileManager.default
+            try manager.createDirectory(atPath: standby.socketDirectory, withIntermediateDirectories: true)
+            try Data("\(getpid())".utf8).write(to: base.appendingPathComponent("owner.pid"))
+            try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: base.path)
+            if binaries.runAsPostgres { try Self.runProcess("/bin/chown", ["-R", "postgres:postgres", base.path]) }
+            try run(binaries.pgBasebackup, asOwner: true, "-h", socketDirectory, "-p", "\(port)", "-U", superuser,
+                "-D", standby.dataPath, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync")
+            // The copied configuration names this cluster's socket: the standby listens on its own.
+            try standby.appendSettings("\nunix_socket_directories = '\(standby.socketDirectory)'\n")
+            try run(binaries.pgCtl, asOwner: true, "-D", standby.dataPath, "-l", standby.logPath, "-w", "-t", "60", "start")
+            try execute("ALTER SYSTEM SET synchronous_standby_names = '*'")
+            try execute("SELECT pg_reload_conf()")
+        } catch {
+            let log = (try? String(contentsOfFile: standby.logPath, encoding: .utf8)) ?? ""
+            try? run(binaries.pgCtl, asOwner: true, "-D", standby.dataPath, "-m", "immediate", "-w", "stop")
+            try? FileManager.default.removeItem(at: base)
+            throw EmbeddedPostgresError("the standby did not start: \(error)\n\(log.suffix(2000))")
+        }
+        logger.info("embedded PostgreSQL standby started", metadata: ["directory": "\(base.path)"])
+        return standby
+    }
+
+    /// Whether the synchronous standby is streaming (a commit waits for it).
+    public func hasSynchronousStandby() throws -> Bool {
+        let output = try run(binaries.psql, asOwner: false, ["-X", "-A", "-t", "-h", socketDirectory, "-p", "\(port)", "-U", superuser,
+            "-d", "postgres", "-c", "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync' AND state = 'streaming'"])
+        return output.trimmingCharacters(in: .whitespacesAndNewlines) != "0"
+    }
+
+    /// Kills the server as a power cut would (`pg_ctl stop -m immediate`: no shutdown checkpoint); the directory
+    /// stays until `stop()`.
+    public func crash() throws {
+        try run(binaries.pgCtl, asOwner: true, "-D", dataPath, "-m", "immediate", "-w", "stop")
+    }
+
+    /// Promotes a standby to primary: it leaves recovery on a new timeline.
+    ///
+    /// A promotion only requests its first checkpoint, and `pg_control_checkpoint()`, where the hub reads the
+    /// timeline (DESIGN §4), names the new one once that checkpoint is done: it is taken here, so that a hub started
+    /// next sees the new timeline, as it would a moment later in production.
+    public func promote() throws {
+        try run(binaries.pgCtl, asOwner: true, "-D", dataPath, "-w", "-t", "60", "promote")
+        try execute("CHECKPOINT")
+    }
+
+    private func appendSettings(_ settings: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dataPath + "/postgresql.conf"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(settings.utf8))
+        try handle.close()
+    }
+
     var dataPath: String { directory.appendingPathComponent("data").path }
     var logPath: String { directory.appendingPathComponent("postgres.log").path }
 
@@ -112,17 +172,16 @@ public final class EmbeddedPostgres: Sendable {
             max_replication_slots = 10
             log_min_messages = warning
             """
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dataPath + "/postgresql.conf"))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(settings.utf8))
-        try handle.close()
+        try appendSettings(settings)
     }
 
     private func run(_ executable: String, asOwner: Bool, _ arguments: String...) throws {
         try run(executable, asOwner: asOwner, arguments)
     }
 
-    private func run(_ executable: String, asOwner: Bool, _ arguments: [String]) throws {
+    /// Runs a program (as the cluster's owner when `asOwner`) and returns what it printed.
+    @discardableResult
+    private func run(_ executable: String, asOwner: Bool, _ arguments: [String]) throws -> String {
         if asOwner && binaries.runAsPostgres {
             try Self.runProcess(binaries.runuser, ["-u", "postgres", "--", executable] + arguments)
         } else {
@@ -135,7 +194,8 @@ public final class EmbeddedPostgres: Sendable {
     /// Not Foundation's `Process`: `pg_ctl start` leaves the server running with whatever descriptors it
     /// inherited, and `Process` learns of the exit through a descriptor the server would then hold open
     /// forever. Here the exit is learned from `waitpid`, whatever the server keeps open.
-    static func runProcess(_ executable: String, _ arguments: [String]) throws {
+    @discardableResult
+    static func runProcess(_ executable: String, _ arguments: [String]) throws -> String {
         let outputPath = NSTemporaryDirectory() + "garrison-run-\(UUID().uuidString)"
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
@@ -144,6 +204,7 @@ public final class EmbeddedPostgres: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeInheritedDescriptors(&actions)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -160,6 +221,24 @@ public final class EmbeddedPostgres: Sendable {
             throw EmbeddedPostgresError(
                 "\((executable as NSString).lastPathComponent) \(arguments.joined(separator: " ")) "
                     + (exited ? "exited with \(code)" : "was killed by signal \(status & 0x7f)") + ": \(text.suffix(1500))")
+        }
+        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    }
+
+    /// The child gets only standard input, output and error. Otherwise a server started by `pg_ctl` would hold
+    /// whatever this process has open for as long as it runs, such as the listening socket of a hub started
+    /// before it (not close-on-exec), which then stays bound after that hub stops. glibc's
+    /// `posix_spawn_file_actions_addclosefrom_np` (2.34) is looked up at run time, as Swift does not import it;
+    /// without it each descriptor open now is closed.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
         }
     }
 

@@ -9,6 +9,8 @@ struct PostgresBinaries: Sendable {
     let initdb: String
     let pgCtl: String
     let psql: String
+    /// For a streaming standby of a cluster (`EmbeddedPostgres.startStandby`).
+    let pgBasebackup: String
     let runuser: String
     /// True when this process is root: PostgreSQL refuses to run as root.
     let runAsPostgres: Bool
@@ -43,6 +45,6 @@ struct PostgresBinaries: Sendable {
         }
         let runuser = manager.isExecutableFile(atPath: "/usr/sbin/runuser") ? "/usr/sbin/runuser" : "/sbin/runuser"
         return PostgresBinaries(
-            initdb: "\(bin)/initdb", pgCtl: "\(bin)/pg_ctl", psql: psql, runuser: runuser, runAsPostgres: isRoot)
+            initdb: "\(bin)/initdb", pgCtl: "\(bin)/pg_ctl", psql: psql, pgBasebackup: "\(bin)/pg_basebackup", runuser: runuser, runAsPostgres: isRoot)
     }
 }

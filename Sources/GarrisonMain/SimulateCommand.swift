@@ -20,8 +20,8 @@ struct SimulateCommand: ParsableCommand {
             Example: garrison simulate --duration 60 --garrisons KSP,20,22 --json
 
             With --seeds A..B it runs one short fault schedule per seed instead (all 17 garrisons; the seed picks \
-            the load, the loss of requests and answers, node crashes, the garrison cut off, clock skews and a hub \
-            restore from an older backup), on --jobs threads, prints one line per failing seed and a summary, and \
+            the load, the loss of requests and answers, node crashes, the garrison cut off, clock skews, a hub \
+            restore from an older backup or a failover of its database to a standby, which must cost no re-sync), on --jobs threads, prints one line per failing seed and a summary, and \
             exits 2 when any seed failed. --seeds N..N replays one. --sabotage breaks a part on purpose (merge, \
             planner, high_water) to show that the checks catch it: then the exit is 0 only if some seed failed.
 
@@ -118,7 +118,7 @@ struct SimulateCommand: ParsableCommand {
             simulate: \(outcome.runs) schedules (seeds \(range.lowerBound)..\(range.upperBound), 17 garrisons each\
             \(sabotage.map { ", \($0.rawValue) sabotaged" } ?? "")) in \(elapsed) on \(jobs) threads: \
             \(outcome.failures.count) failed; \(outcome.changesApplied) changes applied, \(outcome.lostMessages) messages lost, \
-            \(outcome.hubRestores) hub restores, \(outcome.awaitingAdministrator) reports awaiting an administrator (quarantined)
+            \(outcome.hubRestores) hub restores, \(outcome.hubFailovers) database failovers, \(outcome.awaitingAdministrator) reports awaiting an administrator (quarantined)
             """)
         if sabotage != nil {
             // A part broken on purpose that no seed noticed means the checks are blind to it.

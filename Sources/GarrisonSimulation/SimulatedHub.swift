@@ -6,11 +6,14 @@ struct SimulatedHub {
     /// `.planner` and `.highWater` break this hub on purpose (see `Sabotage`).
     var sabotage: Sabotage?
     private(set) var identity = HubIdentity(systemID: "simulated-hub", timeline: 1)
+    /// A second hub instance on the same database (DESIGN §4, several hubs), answering every other request; it
+    /// reads the database's new identity only a while after a failover (`until`), as a real one reads it again
+    /// when its connections are re-established.
+    private(set) var secondInstance: (identity: HubIdentity, until: Int64)?
+    private var answers = 0
     private(set) var states: [String: ReportState] = [:]
-    /// The whole feed in position order, each entry tagged with its garrison.
-    private(set) var feed: [(garrison: GarrisonCode, entry: FeedEntry)] = []
-    /// Positions in `feed` of each garrison's entries, for cheap pulls.
-    private var feedIndex: [GarrisonCode: [Int]] = [:]
+    /// Each garrison's feed in position order; positions are 1… per garrison, as the real hub's `feed` table has them.
+    private(set) var feeds: [GarrisonCode: [FeedEntry]] = [:]
     private var highWater: [SiteID: Int64] = [:]
     private(set) var conflicts: [String: ConflictRecord] = [:]
     private(set) var quarantined: [(garrison: GarrisonCode, item: BatchApplier.Quarantined)] = []
@@ -26,6 +29,24 @@ struct SimulatedHub {
         return hub
     }
 
+    /// This hub after a failover of its database to a synchronous standby: the same data on a new timeline. With
+    /// `twoInstances`, the second instance keeps answering with the old identity for `lagMillis`.
+    mutating func failOver(nowMillis: Int64, twoInstances: Bool, lagMillis: Int64) {
+        let old = identity
+        identity = HubIdentity(systemID: identity.systemID, timeline: identity.timeline + 1)
+        secondInstance = twoInstances ? (old, nowMillis + lagMillis) : nil
+    }
+
+    /// The identity an answer names: every other one comes from the second instance, if there is one.
+    private mutating func answeringIdentity(nowMillis: Int64) -> HubIdentity {
+        answers += 1
+        if let second = secondInstance, answers % 2 == 0, nowMillis < second.until { return second.identity }
+        return identity
+    }
+
+    /// The head of `garrison`'s feed.
+    func head(of garrison: GarrisonCode) -> Int64 { Int64(feeds[garrison]?.count ?? 0) }
+
     /// `POST /v1/sync/push`.
     mutating func push(_ request: PushRequest, from principal: Principal, nowMillis: Int64) -> PushAck {
         let planned = sabotage == .planner && request.changes.count > 1
@@ -40,7 +61,7 @@ struct SimulatedHub {
         // The broken planner acknowledges the change it dropped, as if it had been applied.
         let acked = sabotage == .planner ? max(plan.ackedThrough, request.changes.last?.seq ?? 0) : plan.ackedThrough
         highWater[principal.site] = acked
-        return PushAck(ackedThrough: acked, rejections: plan.rejections, hub: identity)
+        return PushAck(ackedThrough: acked, rejections: plan.rejections, hub: answeringIdentity(nowMillis: nowMillis))
     }
 
     /// A citizen's report or confirmation through the public intake.
@@ -55,9 +76,9 @@ struct SimulatedHub {
     private mutating func commit(_ plan: BatchApplier.Plan, nowMillis: Int64) {
         states.merge(plan.states) { $1 }
         for append in plan.feed {
-            let entry = FeedEntry(position: Int64(feed.count + 1), change: append.change, committedAtMillis: nowMillis)
-            feedIndex[append.garrison, default: []].append(feed.count)
-            feed.append((append.garrison, entry))
+            let position = head(of: append.garrison) + 1
+            feeds[append.garrison, default: []].append(
+                FeedEntry(position: position, change: append.change, committedAtMillis: nowMillis))
         }
         for conflict in plan.conflicts { conflicts[conflict.id] = conflict }
         for item in plan.quarantined {
@@ -66,26 +87,19 @@ struct SimulatedHub {
         applied += plan.applied
     }
 
-    /// `GET /v1/sync/pull`: a garrison's feed (the national role names the garrison of its lane, `garrison`;
-    /// without one it reads every garrison's).
-    func pull(cursor: Int64, limit: Int, for principal: Principal, garrison lane: GarrisonCode? = nil) -> PullPage {
+    /// `GET /v1/sync/pull`: a garrison's feed (the national role names the garrison of its lane, `garrison`).
+    mutating func pull(
+        cursor: Int64, limit: Int, for principal: Principal, garrison lane: GarrisonCode? = nil, nowMillis: Int64
+    ) -> PullPage {
+        let garrison = principal.role == .national ? lane : principal.garrison
+        let feed = garrison.flatMap { feeds[$0] } ?? []
         let head = Int64(feed.count)
-        var entries: [FeedEntry] = []
-        if principal.role == .national, lane == nil {
-            let start = Int(max(0, cursor))
-            entries = feed[min(start, feed.count)...].prefix(limit).map(\.entry)
-        } else if let garrison = principal.role == .national ? lane : principal.garrison, let index = feedIndex[garrison] {
-            // Positions are 1-based and increasing: binary-search the first entry after the cursor.
-            var low = 0
-            var high = index.count
-            while low < high {
-                let mid = (low + high) / 2
-                if Int64(index[mid] + 1) <= cursor { low = mid + 1 } else { high = mid }
-            }
-            entries = index[low...].prefix(limit).map { feed[$0].entry }
-        }
+        // Positions are 1… without gaps: the entries after the cursor start at index `cursor`.
+        let entries = Array(feed[Int(min(max(0, cursor), head))...].prefix(limit))
         let next = entries.last?.position ?? cursor
         let caughtUp = entries.count < limit
-        return PullPage(entries: entries, nextCursor: caughtUp ? max(next, head) : next, caughtUp: caughtUp, head: head, hub: identity)
+        return PullPage(
+            entries: entries, nextCursor: caughtUp ? max(next, head) : next, caughtUp: caughtUp, head: head,
+            hub: answeringIdentity(nowMillis: nowMillis))
     }
 }

@@ -53,10 +53,10 @@ struct SimulatedNode {
         lanes[garrison]!.machine = machine
     }
 
-    /// Whether every pull lane has applied the whole feed (`head`) and knows it.
-    func caughtUp(head: Int64) -> Bool {
-        let pullers = lanes.isEmpty ? [machine] : lanes.values.map(\.machine)
-        return pullers.allSatisfy { $0.checkpoint.cursor >= head && $0.status.caughtUp }
+    /// Whether every pull lane has applied the whole feed of its garrison (`head`) and knows it.
+    func caughtUp(head: (GarrisonCode) -> Int64) -> Bool {
+        let pullers = lanes.isEmpty ? principal.garrison.map { [($0, machine)] } ?? [] : lanes.map { ($0.key, $0.value.machine) }
+        return pullers.allSatisfy { $0.1.checkpoint.cursor >= head($0.0) && $0.1.status.caughtUp }
     }
 
     var queueDepth: Int { queue.count }

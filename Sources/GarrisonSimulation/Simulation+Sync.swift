@@ -40,7 +40,7 @@ extension Simulation {
                 events.lostMessages += 1
                 node.machine.pullFailed(.transient(node.online ? "answer lost" : "hub unreachable"), nowMillis: nowMillis)
             } else {
-                let page = hub.pull(cursor: cursor, limit: limit, for: node.principal)
+                let page = hub.pull(cursor: cursor, limit: limit, for: node.principal, nowMillis: nowMillis)
                 let effects = node.machine.pullSucceeded(page, nowMillis: nowMillis)
                 node.perform(effects, nowMillis: nowMillis)
             }
@@ -60,7 +60,7 @@ extension Simulation {
             node.setLane(garrison, machine)
             return
         }
-        let page = hub.pull(cursor: cursor, limit: limit, for: node.principal, garrison: garrison)
+        let page = hub.pull(cursor: cursor, limit: limit, for: node.principal, garrison: garrison, nowMillis: nowMillis)
         let effects = machine.pullSucceeded(page, nowMillis: nowMillis)
         node.setLane(garrison, machine)
         node.perform(effects, lane: garrison, nowMillis: nowMillis)

@@ -53,6 +53,10 @@ public struct Simulation {
                     events.hubRestores += 1
                 }
             }
+            if let failover = config.hubFailover, events.hubFailovers == 0, phase >= failover.at {
+                hub.failOver(nowMillis: nowMillis, twoInstances: failover.twoInstances, lagMillis: 3_000)
+                events.hubFailovers += 1
+            }
             crashSomeNodes()
             syncAll(lossRate: config.lossRate)
             advance()
@@ -83,8 +87,7 @@ public struct Simulation {
 
     /// Quiet: nothing queued anywhere and every node has pulled the whole feed.
     func isQuiet() -> Bool {
-        let head = Int64(hub.feed.count)
-        return ([national] + Array(nodes.values)).allSatisfy { $0.queueDepth == 0 && $0.caughtUp(head: head) }
+        return ([national] + Array(nodes.values)).allSatisfy { $0.queueDepth == 0 && $0.caughtUp(head: hub.head(of:)) }
     }
 
     mutating func chance(_ probability: Double) -> Bool { Double.random(in: 0..<1, using: &random) < probability }
@@ -112,4 +115,5 @@ struct SimulationEvents {
     var confirmations = 0
     var lostMessages = 0
     var hubRestores = 0
+    var hubFailovers = 0
 }

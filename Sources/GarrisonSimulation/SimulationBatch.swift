@@ -28,6 +28,8 @@ public enum SimulationBatch {
         public let changesApplied: Int
         public let lostMessages: Int
         public let hubRestores: Int
+        /// Failovers of the hub's database to a standby (a new timeline, the same data), which cost no re-sync.
+        public let hubFailovers: Int
         /// Reports that differ only by a change quarantined for an administrator (see `SimulationSummary`).
         public let awaitingAdministrator: Int
     }
@@ -40,8 +42,8 @@ public enum SimulationBatch {
     ) -> Outcome {
         let total = Int(seeds.upperBound - seeds.lowerBound) + 1
         let next = Atomic<Int>(0)
-        let tally = Mutex<(done: Int, failures: [Failure], applied: Int, lostMessages: Int, restores: Int, awaiting: Int)>(
-            (0, [], 0, 0, 0, 0))
+        let tally = Mutex<(done: Int, failures: [Failure], applied: Int, lostMessages: Int, restores: Int, failovers: Int, awaiting: Int)>(
+            (0, [], 0, 0, 0, 0, 0))
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, total))) { _ in
             while true {
                 let index = next.add(1, ordering: .relaxed).oldValue
@@ -61,6 +63,7 @@ public enum SimulationBatch {
                     tally.applied += summary.changesApplied
                     tally.lostMessages += summary.lostMessages
                     tally.restores += simulation.events.hubRestores
+                    tally.failovers += simulation.events.hubFailovers
                     tally.awaiting += summary.awaitingAdministrator
                     return tally.done
                 }
@@ -70,7 +73,8 @@ public enum SimulationBatch {
         return tally.withLock { tally in
             Outcome(
                 runs: tally.done, failures: tally.failures.sorted { $0.seed < $1.seed }, changesApplied: tally.applied,
-                lostMessages: tally.lostMessages, hubRestores: tally.restores, awaitingAdministrator: tally.awaiting)
+                lostMessages: tally.lostMessages, hubRestores: tally.restores,
+                hubFailovers: tally.failovers, awaitingAdministrator: tally.awaiting)
         }
     }
 }

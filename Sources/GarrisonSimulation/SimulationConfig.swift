@@ -22,6 +22,9 @@ public struct SimulationConfig: Sendable {
     public var citizenShare: Double
     /// Take a backup of the hub at the first fraction of the run and restore it at the second (nil: never).
     public var hubRestore: (backupAt: Double, restoreAt: Double)?
+    /// Fail the hub's database over to a synchronous standby at this fraction of the run (same data, a new
+    /// timeline), with a second hub instance that reads the new identity only seconds later (nil: never).
+    public var hubFailover: (at: Double, twoInstances: Bool)?
     /// Whether the national HQ moves one report to another garrison during the run.
     public var reassign: Bool
     /// How far each garrison node's clock is off the hub's (positive: ahead), within what the hub accepts.
@@ -35,6 +38,7 @@ public struct SimulationConfig: Sendable {
         crashRatePerSecond: Double = 0.02, partitioned: GarrisonCode? = nil,
         counties: [GarrisonCode: [CountyCode]] = SimulationConfig.defaultCounties,
         citizenShare: Double = 1.0 / 3.0, hubRestore: (backupAt: Double, restoreAt: Double)? = nil,
+        hubFailover: (at: Double, twoInstances: Bool)? = nil,
         reassign: Bool = true, clockSkewMillis: [GarrisonCode: Int64] = [:], sabotage: Sabotage? = nil,
         sync: SyncSettings = SyncSettings(
             pushBatchLimit: 200, pullLimit: 500, pullWaitSeconds: 20,
@@ -52,6 +56,7 @@ public struct SimulationConfig: Sendable {
         self.sync = sync
         self.citizenShare = citizenShare
         self.hubRestore = hubRestore
+        self.hubFailover = hubFailover
         self.reassign = reassign
         self.clockSkewMillis = clockSkewMillis
         self.sabotage = sabotage

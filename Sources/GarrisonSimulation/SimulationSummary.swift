@@ -109,6 +109,12 @@ extension Simulation {
         if !nationalDiffering.isEmpty || national.states.count != hub.states.count {
             divergent.append("national: \(nationalDiffering.count) reports differ, \(national.states.count) vs \(hub.states.count) held")
         }
+        // A failover keeps everything the hub acknowledged: a node that re-syncs for it re-queues its history for
+        // nothing (DESIGN §4: told by what the hub acknowledged, never by the timeline).
+        let resyncs = ([national] + Array(nodes.values)).map(\.resyncs).reduce(0, +)
+        if config.hubRestore == nil, resyncs > 0 {
+            divergent.append("\(resyncs) re-syncs without a restore of the hub")
+        }
         let rows = config.garrisons.sorted().map { code -> SimulationSummary.GarrisonRow in
             let made = madeFor.filter { $0.value == code }.map(\.key)
             let lags = (national.lagSamples[code] ?? []).sorted()
@@ -127,7 +133,7 @@ extension Simulation {
             statusMoves: events.statusMoves, duplicateLinks: events.duplicateLinks,
             reassignments: events.reassignments, lostMessages: events.lostMessages,
             quarantineReasons: Dictionary(hub.quarantined.map { ($0.item.reason.code.rawValue, 1) }, uniquingKeysWith: +),
-            resyncs: ([national] + Array(nodes.values)).map(\.resyncs).reduce(0, +), awaitingAdministrator: awaiting.count)
+            resyncs: resyncs, awaitingAdministrator: awaiting.count)
     }
 
     static func percentile(_ sorted: [Int64], _ p: Double) -> Int64? {

@@ -113,7 +113,7 @@ struct NodeSyncMachineTests {
 
     @Test("restart resumes from the stored queue and cursor, never from zero")
     func resume() {
-        var m = machine(SyncCheckpoint(lastAcked: 40, queueHead: 45, cursor: 900, hub: hub, needsRebase: false))
+        var m = machine(SyncCheckpoint(lastAcked: 40, queueHead: 45, cursor: 900, hub: hub, needsRebase: false, cursorMark: 7))
         #expect(m.nextPush(nowMillis: 0) == .send(fromSeq: 41, limit: 10, rebase: false))
         #expect(m.nextPull(nowMillis: 0) == .fetch(cursor: 900, limit: 1_000, waitSeconds: 0))
     }
@@ -135,17 +135,122 @@ struct NodeSyncMachineTests {
 
     @Test("a different hub identity, or a feed shorter than the cursor, triggers a re-sync")
     func identity() {
-        var m = machine(SyncCheckpoint(lastAcked: 0, queueHead: 0, cursor: 900, hub: hub, needsRebase: false))
+        var m = machine(SyncCheckpoint(lastAcked: 0, queueHead: 0, cursor: 900, hub: hub, needsRebase: false, cursorMark: 7))
         _ = m.nextPull(nowMillis: 0)
-        let other = HubIdentity(systemID: "7311", timeline: 2)
+        let other = HubIdentity(systemID: "5120", timeline: 1)
         let effects = m.pullSucceeded(PullPage(entries: [], nextCursor: 900, caughtUp: true, head: 950, hub: other), nowMillis: 0)
         #expect(effects.first == .adoptHub(other))
         #expect(m.status.resyncs == 1)
-        var n = machine(SyncCheckpoint(lastAcked: 0, queueHead: 0, cursor: 900, hub: hub, needsRebase: false))
+        var n = machine(SyncCheckpoint(lastAcked: 0, queueHead: 0, cursor: 900, hub: hub, needsRebase: false, cursorMark: 7))
         _ = n.nextPull(nowMillis: 0)
         _ = n.pullSucceeded(PullPage(entries: [], nextCursor: 300, caughtUp: true, head: 300, hub: hub), nowMillis: 0)
         #expect(n.status.resyncs == 1)
         #expect(!n.status.caughtUp, "a node re-syncing is not caught up, whatever the page said")
+    }
+
+    // MARK: a new timeline: failover or restore (DESIGN §4)
+
+    let promoted = HubIdentity(systemID: "7311", timeline: 2)
+    let mark: Int64 = 1_700
+
+    func entry(_ position: Int64, at millis: Int64) -> FeedEntry {
+        FeedEntry(position: position, change: Change(reportID: "r\(position)", garrison: "20", origin: "hub", kind: .update), committedAtMillis: millis)
+    }
+
+    /// A node that acknowledged 40 changes and read the feed through 900 (committed at `mark`), nothing queued,
+    /// whose first pull is answered by the hub on timeline 2.
+    func afterPromotion(page entries: [FeedEntry] = []) -> NodeSyncMachine<SplitMix64> {
+        var m = machine(SyncCheckpoint(lastAcked: 40, queueHead: 40, cursor: 900, hub: hub, needsRebase: false, cursorMark: mark))
+        #expect(m.nextPull(nowMillis: 0) == .fetch(cursor: 900, limit: 1_000, waitSeconds: 0))
+        let first = m.pullSucceeded(PullPage(entries: entries, nextCursor: 901, caughtUp: true, head: 901, hub: promoted), nowMillis: 1)
+        #expect(first.isEmpty, "a page of a timeline not yet checked is not applied")
+        #expect(m.checkpoint.cursor == 900)
+        return m
+    }
+
+    @Test("a failover (new timeline, same feed, same acks) costs an empty push and one entry read again, no re-sync")
+    func failoverKeepsTheCheckpoint() {
+        var m = afterPromotion(page: [entry(901, at: 1_800)])
+        #expect(m.nextPull(nowMillis: 1) == .fetch(cursor: 899, limit: 1_000, waitSeconds: 0), "the entry at the cursor again")
+        #expect(m.nextPush(nowMillis: 1) == .send(fromSeq: 41, limit: 0, rebase: false), "an empty push asks for the acks")
+        let reread = [entry(900, at: mark), entry(901, at: 1_800)]
+        let applied = m.pullSucceeded(PullPage(entries: reread, nextCursor: 901, caughtUp: true, head: 901, hub: promoted), nowMillis: 2)
+        #expect(applied == [.applyPage(entries: [reread[1]], cursor: 901)], "the entry at the cursor is not applied twice")
+        #expect(m.checkpoint.hub == hub, "not adopted until the hub's acks are checked too")
+        let acked = m.pushSucceeded(PushAck(ackedThrough: 40, hub: promoted), nowMillis: 3)
+        #expect(acked.contains(.adoptHub(promoted)))
+        #expect(m.checkpoint.hub == promoted && m.checkpoint.cursorMark == 1_800)
+        #expect(m.status.resyncs == 0)
+        #expect(m.nextPush(nowMillis: 3) == .idle, "nothing more to ask")
+        // A hub instance that has not read its identity again still names timeline 1: it is the known hub.
+        #expect(m.nextPull(nowMillis: 3) == .fetch(cursor: 901, limit: 1_000, waitSeconds: 20))
+        let stale = m.pullSucceeded(PullPage(entries: [entry(902, at: 1_900)], nextCursor: 902, caughtUp: true, head: 902, hub: hub), nowMillis: 4)
+        #expect(stale == [.applyPage(entries: [entry(902, at: 1_900)], cursor: 902)])
+        #expect(m.checkpoint.hub == promoted && m.status.resyncs == 0)
+    }
+
+    @Test("an empty push answered by an instance still naming the old timeline is asked again after the base backoff")
+    func emptyPushAskedAgain() {
+        var m = afterPromotion()
+        #expect(m.nextPush(nowMillis: 1) == .send(fromSeq: 41, limit: 0, rebase: false))
+        _ = m.pushSucceeded(PushAck(ackedThrough: 40, hub: hub), nowMillis: 2)
+        let retry = 2 + SyncSettings.standard.backoff.baseMillis
+        #expect(m.nextPush(nowMillis: 2) == .wait(untilMillis: retry))
+        #expect(m.nextPush(nowMillis: retry) == .send(fromSeq: 41, limit: 0, rebase: false))
+        _ = m.pushFailed(.transient("down"), fromSeq: 41, nowMillis: retry + 1)
+        #expect(m.status.resyncs == 0)
+        if case .wait = m.nextPush(nowMillis: retry + 1) {} else { Issue.record("a failed empty push backs off") }
+    }
+
+    @Test("a check whose timeline stops answering while the known hub answers is dropped after its expiry")
+    func staleCheckExpires() {
+        var m = afterPromotion()
+        let page = PullPage(entries: [entry(901, at: 1_800)], nextCursor: 901, caughtUp: true, head: 901, hub: hub)
+        #expect(m.nextPull(nowMillis: 2) == .fetch(cursor: 899, limit: 1_000, waitSeconds: 0))
+        #expect(m.pullSucceeded(page, nowMillis: 3).isEmpty, "the known hub's page waits while the check is pending")
+        let later = 3 + NodeSyncMachine<SplitMix64>.timelineCheckExpiryMillis
+        _ = m.nextPull(nowMillis: later)
+        #expect(m.pullSucceeded(page, nowMillis: later) == [.applyPage(entries: [entry(901, at: 1_800)], cursor: 901)])
+        #expect(m.checkpoint.hub == hub && m.status.resyncs == 0)
+        #expect(m.nextPush(nowMillis: later) == .idle, "no empty push once the check is dropped")
+    }
+
+    @Test("a new timeline whose feed holds another entry at the cursor (a point-in-time restore) re-syncs")
+    func restoreToAnotherTimelineResyncs() {
+        var m = afterPromotion()
+        #expect(m.nextPull(nowMillis: 1) == .fetch(cursor: 899, limit: 1_000, waitSeconds: 0))
+        let effects = m.pullSucceeded(
+            PullPage(entries: [entry(900, at: 1_650), entry(901, at: 1_800)], nextCursor: 901, caughtUp: true, head: 901, hub: promoted),
+            nowMillis: 2)
+        #expect(effects.contains(.adoptHub(promoted)))
+        #expect(m.status.resyncs == 1)
+        #expect(m.status.lastError?.contains("restored from an older backup") == true)
+        var gone = afterPromotion()
+        _ = gone.nextPull(nowMillis: 1)
+        _ = gone.pullSucceeded(PullPage(entries: [entry(901, at: 1_800)], nextCursor: 901, caughtUp: true, head: 901, hub: promoted), nowMillis: 2)
+        #expect(gone.status.resyncs == 1, "no entry at the cursor is no proof either")
+    }
+
+    @Test("a new timeline that acknowledges less of this node than before re-syncs")
+    func lowerAckOnTheNewTimelineResyncs() {
+        var m = afterPromotion()
+        #expect(m.nextPush(nowMillis: 1) == .send(fromSeq: 41, limit: 0, rebase: false))
+        _ = m.pushSucceeded(PushAck(ackedThrough: 31, hub: promoted), nowMillis: 2)
+        #expect(m.status.resyncs == 1)
+    }
+
+    @Test("an unknown mark (after a snapshot or an upgrade) is learned by reading the entry at the cursor once")
+    func unknownMarkIsLearned() {
+        var m = machine(SyncCheckpoint(lastAcked: 0, queueHead: 0, cursor: 900, hub: hub, needsRebase: false))
+        #expect(m.nextPull(nowMillis: 0) == .fetch(cursor: 899, limit: 1_000, waitSeconds: 0))
+        let effects = m.pullSucceeded(PullPage(entries: [entry(900, at: mark)], nextCursor: 900, caughtUp: true, head: 900, hub: hub), nowMillis: 1)
+        #expect(effects.isEmpty, "the entry at the cursor is applied already")
+        #expect(m.checkpoint.cursorMark == mark)
+        #expect(m.nextPull(nowMillis: 1) == .fetch(cursor: 900, limit: 1_000, waitSeconds: 20))
+        var n = machine(SyncCheckpoint(lastAcked: 0, queueHead: 0, cursor: 900, hub: hub, needsRebase: false))
+        _ = n.nextPull(nowMillis: 0)
+        _ = n.pullSucceeded(PullPage(entries: [], nextCursor: 900, caughtUp: true, head: 900, hub: hub), nowMillis: 1)
+        #expect(n.nextPull(nowMillis: 1) == .fetch(cursor: 900, limit: 1_000, waitSeconds: 20), "asked once per run")
     }
 
     @Test("the hub refusing the node (planned or suspended) slows retries but keeps them going")

@@ -53,7 +53,8 @@ public enum TestCluster {
         }
     }
 
-    private static func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    /// Runs blocking work (other programs, locks) on a Dispatch thread, off Swift's cooperative pool.
+    public static func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
         }

@@ -10,6 +10,7 @@ import GarrisonHubClient
 import GarrisonPKI
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A real hub on a fresh database of the test cluster, over real mutual TLS, with every garrison in phase
 /// `live` unless a test says otherwise.
@@ -38,10 +39,21 @@ public final class TestHub: Sendable {
         var logger = Logger(label: "test.hub")
         logger.logLevel = ProcessInfo.processInfo.environment["GARRISON_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let hub = buildHub(configuration: configuration, logger: logger)
-        let task = Task { try await hub.run() }
+        // A hub that ends before it listens (an address in use, a database it cannot use) fails the start with
+        // its own error at once, not with the listener's timeout.
+        let ended = Ended()
+        let task = Task {
+            do {
+                try await hub.run()
+                ended.why.withLock { $0 = "it returned" }
+            } catch {
+                ended.why.withLock { $0 = "\(error)" }
+                throw error
+            }
+        }
         let port: Int
         do {
-            port = try await hub.boundPort(timeout: .seconds(120))
+            port = try await waitForListener(hub, ended: ended)
         } catch {
             task.cancel()
             _ = await BoundedStop.ended(task, within: .seconds(30))
@@ -59,6 +71,20 @@ public final class TestHub: Sendable {
         self.hub = hub
         self.port = port
         self.task = task
+    }
+
+    struct StartFailure: Error, CustomStringConvertible { let description: String }
+
+    /// Why the hub's run ended, once it has.
+    final class Ended: Sendable { let why = Mutex<String?>(nil) }
+
+    private static func waitForListener(_ hub: Hub, ended: Ended) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            if let port = try? await hub.boundPort(timeout: .milliseconds(50)) { return port }
+            if let why = ended.why.withLock({ $0 }) { throw StartFailure(description: "the test hub ended before it listened: \(why)") }
+        }
+        return try await hub.boundPort(timeout: .zero)
     }
 
     /// Stops the hub (graceful shutdown) and waits for it, within a deadline (see `BoundedStop`).

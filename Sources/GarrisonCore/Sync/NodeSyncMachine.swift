@@ -23,6 +23,15 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     private var lastPushFailureMillis: Int64?
     /// The change the hub refused on its own, how many times in a row, and when last.
     private var refusal: (seq: Int64, count: Int, atMillis: Int64)?
+    /// A new timeline of the hub's cluster not yet told apart from a restore (see `TimelineCheck`).
+    private var timelineCheck: TimelineCheck?
+    /// The pull in flight asked from `cursor - 1`, to read the entry at the cursor again.
+    private var readingCursorEntry = false
+    /// Whether this run read the entry at the cursor for its mark once (so an unreadable one is not asked forever).
+    private var markAsked = false
+    /// The timeline a confirmed failover replaced. Hub instances that have not read their identity again since
+    /// still name it for a while, over the same database: their answers are the known hub's, not a new check.
+    private var replacedTimeline: Int?
 
     public init(settings: SyncSettings = .standard, checkpoint: SyncCheckpoint, random: Random) {
         self.settings = settings
@@ -52,6 +61,9 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
 
     /// What the push lane should do now. Up to `settings.pushesInFlight` consecutive batches may be in flight;
     /// a batch that rebases the hub's sequence (after a re-sync) travels alone.
+    ///
+    /// `.send` with `limit` 0 is an empty push: it only asks what the hub has acknowledged of this node, when the
+    /// hub moved to a new timeline and this node has nothing queued to ask it with (`TimelineCheck`).
     public mutating func nextPush(nowMillis: Int64) -> PushAction {
         if resyncPending { return .idle }
         // A narrowed batch (the hub refused or could not take a bigger one) travels alone, as a rebasing one does:
@@ -59,7 +71,16 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         let depth = checkpoint.needsRebase || pushBatchLimit < settings.pushBatchLimit ? 1 : settings.pushesInFlight
         guard pushesInFlight.count < depth else { return .idle }
         let from = max(pushesInFlight.last?.through ?? 0, checkpoint.lastAcked) + 1
-        guard checkpoint.queueHead >= from else { return .idle }
+        // An empty push travels alone: the batch after it would start at the same sequence, and answers are
+        // matched to pushes by their first sequence.
+        if pushesInFlight.contains(where: { $0.limit == 0 }) { return .idle }
+        guard checkpoint.queueHead >= from else {
+            guard timelineCheck?.acksConfirmed == false, pushesInFlight.isEmpty else { return .idle }
+            if nowMillis < pushRetryAt { return .wait(untilMillis: pushRetryAt) }
+            pushesInFlight.append(InFlight(
+                from: checkpoint.lastAcked + 1, through: checkpoint.lastAcked, limit: 0, ackedAtSend: checkpoint.lastAcked))
+            return .send(fromSeq: checkpoint.lastAcked + 1, limit: 0, rebase: false)
+        }
         if nowMillis < pushRetryAt { return .wait(untilMillis: pushRetryAt) }
         pushesInFlight.append(InFlight(
             from: from, through: min(checkpoint.queueHead, from + Int64(pushBatchLimit) - 1), limit: pushBatchLimit,
@@ -83,7 +104,12 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         let regression = sent.map { ack.ackedThrough < $0.ackedAtSend } == true
             ? "hub acknowledged through \(ack.ackedThrough) but had acknowledged \(sent!.ackedAtSend) before" : nil
         var effects: [SyncEffect] = []
-        if let resync = checkHub(ack.hub, regression: regression, effects: &effects) { return resync }
+        if let resync = checkHub(ack.hub, regression: regression, nowMillis: nowMillis, effects: &effects) { return resync }
+        if timelineCheck?.hub == ack.hub, ack.ackedThrough >= checkpoint.lastAcked {
+            // The hub on its new timeline still holds everything it acknowledged of this node.
+            timelineCheck?.acksConfirmed = true
+            finishTimelineCheck(&effects)
+        }
         let acked = min(ack.ackedThrough, max(sent?.through ?? ack.ackedThrough, checkpoint.lastAcked))
         if let sent, ack.ackedThrough < sent.through {
             // The hub did not take this batch whole (it overtook an earlier one, or was cut short): the batches
@@ -123,6 +149,10 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         status.lastError = nil
         pushRetryAt = 0
         status.nextPushMillis = nil
+        if sent?.limit == 0, timelineCheck?.acksConfirmed == false {
+            // An empty push answered by a hub instance still naming the old timeline: ask again shortly.
+            pushRetryAt = nowMillis + settings.backoff.baseMillis
+        }
         status.update(checkpoint)
         return effects
     }
@@ -144,6 +174,11 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         let previousFailure = lastPushFailureMillis
         lastPushFailureMillis = nowMillis
         defer { status.nextPushMillis = pushRetryAt }
+        if sent?.limit == 0 {
+            // An empty push carried no change to narrow or set aside: only the asking backs off.
+            pushRetryAt = nowMillis + settings.backoff.delay(attempt: status.pushFailures, using: &random)
+            return []
+        }
         switch failure {
         case .tooLarge:
             if let sent, sent.limit == 1 {
@@ -242,6 +277,13 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         if resyncPending || pullInFlight { return .wait(untilMillis: nowMillis + 100) }
         if nowMillis < pullRetryAt { return .wait(untilMillis: pullRetryAt) }
         pullInFlight = true
+        // The entry at the cursor is read again to check a new timeline by it, or to learn its mark (after a
+        // snapshot, or a store older than marks); the page goes on from there, so it costs no extra round trip.
+        let checking = timelineCheck?.feedConfirmed == false
+        if checkpoint.cursor > 0, checking || (checkpoint.cursorMark == nil && !markAsked) {
+            readingCursorEntry = true
+            return .fetch(cursor: checkpoint.cursor - 1, limit: settings.pullLimit, waitSeconds: 0)
+        }
         return .fetch(
             cursor: checkpoint.cursor, limit: settings.pullLimit,
             waitSeconds: lastPageCaughtUp ? settings.pullWaitSeconds : 0)
@@ -250,14 +292,47 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// The hub answered a pull.
     public mutating func pullSucceeded(_ page: PullPage, nowMillis: Int64) -> [SyncEffect] {
         pullInFlight = false
+        let rereading = readingCursorEntry
+        readingCursorEntry = false
         let regression = page.head < checkpoint.cursor
             ? "hub feed ends at \(page.head) but this node had applied through \(checkpoint.cursor)" : nil
         var effects: [SyncEffect] = []
-        if let resync = checkHub(page.hub, regression: regression, effects: &effects) { return resync }
-        if !page.unreadable.isEmpty { effects.append(.keepUnreadable(page.unreadable)) }
-        if page.nextCursor > checkpoint.cursor || !page.entries.isEmpty {
-            effects.append(.applyPage(entries: page.entries, cursor: max(page.nextCursor, checkpoint.cursor)))
-            checkpoint.cursor = max(page.nextCursor, checkpoint.cursor)
+        if let resync = checkHub(page.hub, regression: regression, nowMillis: nowMillis, effects: &effects) { return resync }
+        if rereading { markAsked = true }
+        if let check = timelineCheck, !check.feedConfirmed {
+            guard rereading, page.hub == check.hub else {
+                // A page of a feed not yet told apart from a restored one is not applied: positions past the
+                // cursor may have been handed out again. The lane reads the entry at its cursor first, from an
+                // instance naming the new timeline.
+                lastHubAnswerMillis = nowMillis
+                pullRetryAt = 0
+                return effects
+            }
+            let atCursor = page.entries.first { $0.position == checkpoint.cursor }
+            guard let atCursor, let mark = checkpoint.cursorMark, atCursor.committedAtMillis == mark else {
+                let found = atCursor.map { "an entry committed at \($0.committedAtMillis)" } ?? "no readable entry"
+                return beginResync(
+                    "the hub moved to timeline \(page.hub.timeline) and holds \(found) at position \(checkpoint.cursor), "
+                        + "where this node read one committed at \(checkpoint.cursorMark.map(String.init) ?? "an unknown time"): "
+                        + "it was restored from an older backup", hub: page.hub)
+            }
+            // The same entry at the cursor: the feed this node read is the new primary's too (a failover).
+            timelineCheck?.feedConfirmed = true
+            finishTimelineCheck(&effects)
+        } else if rereading, checkpoint.cursorMark == nil {
+            checkpoint.cursorMark = page.entries.first { $0.position == checkpoint.cursor }?.committedAtMillis
+        }
+        // A page asked from before the cursor carries the entry at the cursor again: it is applied already.
+        let entries = rereading ? page.entries.filter { $0.position > checkpoint.cursor } : page.entries
+        let unreadable = rereading ? page.unreadable.filter { $0.position > checkpoint.cursor } : page.unreadable
+        if !unreadable.isEmpty { effects.append(.keepUnreadable(unreadable)) }
+        if page.nextCursor > checkpoint.cursor || !entries.isEmpty {
+            let cursor = max(page.nextCursor, checkpoint.cursor)
+            effects.append(.applyPage(entries: entries, cursor: cursor))
+            if cursor > checkpoint.cursor {
+                checkpoint.cursorMark = entries.last { $0.position == cursor }?.committedAtMillis
+            }
+            checkpoint.cursor = cursor
         }
         lastPageCaughtUp = page.caughtUp
         lastHubAnswerMillis = nowMillis
@@ -274,6 +349,7 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// A pull failed; the lane backs off (never gives up).
     public mutating func pullFailed(_ failure: SyncFailure, nowMillis: Int64) {
         pullInFlight = false
+        readingCursorEntry = false
         status.pullFailures += 1
         status.caughtUp = false
         status.lastError = failure.description
@@ -284,24 +360,75 @@ public struct NodeSyncMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
 
     // MARK: re-sync
 
-    /// Checks an answer's hub against the one synced with: a new identity, or a hub that has forgotten what it
-    /// acknowledged (`regression`), starts a re-sync (its effects are returned); a first answer adopts the hub.
-    private mutating func checkHub(_ hub: HubIdentity, regression: String?, effects: inout [SyncEffect]) -> [SyncEffect]? {
-        if let known = checkpoint.hub, known != hub {
+    /// A new timeline of the hub's cluster, not yet told apart (DESIGN §4): a failover to a synchronous standby
+    /// kept everything the hub acknowledged, a point-in-time restore did not. It is told by what the hub
+    /// acknowledged, never by the timeline: the feed entry at this lane's cursor is the one it read (same commit
+    /// time, `SyncCheckpoint.cursorMark`) and the hub's high-water mark for this node is not below what it
+    /// acknowledged before. Only then is the new identity adopted, so a node restarted meanwhile checks again; a
+    /// failover costs an empty push and one entry read again, not a re-sync.
+    private struct TimelineCheck: Sendable {
+        let hub: HubIdentity
+        var feedConfirmed: Bool
+        var acksConfirmed: Bool
+        /// When an answer last named `hub`: a check whose identity stopped answering while the known hub answers
+        /// came from a hub instance that had not read its identity again, and it is dropped.
+        var lastSeenMillis: Int64
+    }
+
+    /// How long a pending `TimelineCheck` waits for another answer naming its identity.
+    public static var timelineCheckExpiryMillis: Int64 { 30_000 }
+
+    /// Checks an answer's hub against the one synced with: another cluster or hub instance, or a hub that has
+    /// forgotten what it acknowledged (`regression`), starts a re-sync (its effects are returned); a new timeline
+    /// of the same cluster starts a `TimelineCheck`; a first answer adopts the hub.
+    private mutating func checkHub(
+        _ hub: HubIdentity, regression: String?, nowMillis: Int64, effects: inout [SyncEffect]
+    ) -> [SyncEffect]? {
+        if let known = checkpoint.hub, known.systemID == hub.systemID, hub.timeline == replacedTimeline,
+            known.timeline != hub.timeline
+        {
+            return regression.map { beginResync($0 + ": it was restored from an older backup", hub: known) }
+        }
+        if let known = checkpoint.hub, known.systemID != hub.systemID {
             return beginResync("hub identity changed from \(known) to \(hub)", hub: hub)
         }
         if let regression {
             return beginResync(regression + ": it was restored from an older backup", hub: hub)
         }
-        if checkpoint.hub == nil {
+        guard let known = checkpoint.hub else {
             checkpoint.hub = hub
             effects.append(.adoptHub(hub))
+            return nil
+        }
+        if known == hub {
+            if let check = timelineCheck, nowMillis - check.lastSeenMillis > Self.timelineCheckExpiryMillis { timelineCheck = nil }
+        } else if timelineCheck?.hub == hub {
+            timelineCheck?.lastSeenMillis = nowMillis
+        } else {
+            // Nothing read yet, or nothing acknowledged yet, leaves nothing to lose on that side.
+            timelineCheck = TimelineCheck(
+                hub: hub, feedConfirmed: checkpoint.cursor == 0, acksConfirmed: checkpoint.lastAcked == 0, lastSeenMillis: nowMillis)
+            finishTimelineCheck(&effects)
         }
         return nil
     }
 
+    /// Adopts the new timeline once both sides of its check hold.
+    private mutating func finishTimelineCheck(_ effects: inout [SyncEffect]) {
+        guard let check = timelineCheck, check.feedConfirmed, check.acksConfirmed else { return }
+        timelineCheck = nil
+        replacedTimeline = checkpoint.hub?.timeline
+        checkpoint.hub = check.hub
+        effects.append(.adoptHub(check.hub))
+        status.update(checkpoint)
+    }
+
     private mutating func beginResync(_ reason: String, hub: HubIdentity) -> [SyncEffect] {
         resyncPending = true
+        timelineCheck = nil
+        replacedTimeline = nil
+        checkpoint.cursorMark = nil
+        markAsked = false
         pushesInFlight.removeAll()
         status.resyncs += 1
         status.lastError = reason

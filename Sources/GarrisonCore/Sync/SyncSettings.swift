@@ -49,14 +49,21 @@ public struct SyncCheckpoint: Hashable, Sendable, Codable {
     /// Whether the next push starts a new sequence base at the hub: after a re-sync, or after a change was set
     /// aside (the hub never took its sequence, so the next batch starts past its high-water mark).
     public var needsRebase: Bool
+    /// When the hub committed the feed entry at `cursor` (milliseconds), if known: the mark that tells the same
+    /// feed on a new primary from a feed restored from an older backup, whose positions were handed out again
+    /// (DESIGN §4). Unknown after a snapshot until the lane reads the entry at its cursor.
+    public var cursorMark: Int64?
 
     public static let initial = SyncCheckpoint(lastAcked: 0, queueHead: 0, cursor: 0, hub: nil, needsRebase: false)
 
-    public init(lastAcked: Int64, queueHead: Int64, cursor: Int64, hub: HubIdentity?, needsRebase: Bool) {
+    public init(
+        lastAcked: Int64, queueHead: Int64, cursor: Int64, hub: HubIdentity?, needsRebase: Bool, cursorMark: Int64? = nil
+    ) {
         self.lastAcked = lastAcked
         self.queueHead = queueHead
         self.cursor = cursor
         self.hub = hub
         self.needsRebase = needsRebase
+        self.cursorMark = cursorMark
     }
 }

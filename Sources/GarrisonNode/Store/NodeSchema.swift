@@ -198,6 +198,14 @@ enum NodeSchema {
                 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
                 """)
         }
+        migrator.registerMigration("cursor_marks") { db in
+            try db.execute(sql: """
+                -- When the hub committed the feed entry at each cursor: what tells a failover of the hub's database
+                -- from a restore of an older backup, both of which move it to a new timeline (DESIGN §4).
+                ALTER TABLE sync_state ADD COLUMN cursor_mark INTEGER;
+                ALTER TABLE feed_cursor ADD COLUMN cursor_mark INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -229,18 +229,19 @@ extension NodeStore {
             return SyncCheckpoint(
                 lastAcked: 0, queueHead: 0, cursor: row?["cursor"] ?? 0,
                 hub: (row?["hub_system_id"] as String?).map { HubIdentity(systemID: $0, timeline: row?["hub_timeline"] ?? 0) },
-                needsRebase: false)
+                needsRebase: false, cursorMark: row?["cursor_mark"])
         }
     }
 
     static func save(_ checkpoint: SyncCheckpoint, feed: GarrisonCode, _ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO feed_cursor (garrison, cursor, hub_system_id, hub_timeline) VALUES (?, ?, ?, ?)
+                INSERT INTO feed_cursor (garrison, cursor, hub_system_id, hub_timeline, cursor_mark) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (garrison) DO UPDATE SET
-                    cursor = excluded.cursor, hub_system_id = excluded.hub_system_id, hub_timeline = excluded.hub_timeline
+                    cursor = excluded.cursor, hub_system_id = excluded.hub_system_id, hub_timeline = excluded.hub_timeline,
+                    cursor_mark = excluded.cursor_mark
                 """,
-            arguments: [feed.rawValue, checkpoint.cursor, checkpoint.hub?.systemID, checkpoint.hub?.timeline])
+            arguments: [feed.rawValue, checkpoint.cursor, checkpoint.hub?.systemID, checkpoint.hub?.timeline, checkpoint.cursorMark])
     }
 
     /// Replaces the stored checkpoint of one followed garrison's feed (after its re-read started).

@@ -109,19 +109,20 @@ public final class NodeStore: Sendable {
         }
         return SyncCheckpoint(
             lastAcked: row["last_acked"], queueHead: (row["next_seq"] as Int64) - 1, cursor: row["cursor"], hub: hub,
-            needsRebase: row["needs_rebase"])
+            needsRebase: row["needs_rebase"], cursorMark: row["cursor_mark"])
     }
 
     /// Writes the parts of `checkpoint` the sync machine owns (the queue head is the store's own).
     static func save(_ checkpoint: SyncCheckpoint, _ db: Database) throws {
         try db.execute(
             sql: """
-                UPDATE sync_state SET last_acked = ?, cursor = ?, hub_system_id = ?, hub_timeline = ?, needs_rebase = ?
+                UPDATE sync_state SET last_acked = ?, cursor = ?, hub_system_id = ?, hub_timeline = ?, needs_rebase = ?,
+                    cursor_mark = ?
                 WHERE id = 1
                 """,
             arguments: [
                 checkpoint.lastAcked, checkpoint.cursor, checkpoint.hub?.systemID, checkpoint.hub?.timeline,
-                checkpoint.needsRebase,
+                checkpoint.needsRebase, checkpoint.cursorMark,
             ])
     }
 
