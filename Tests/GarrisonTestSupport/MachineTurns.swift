@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// Suites that measure time on the wall clock (timeouts cut within a bound, a flood answered within a second,
@@ -19,6 +20,7 @@ public struct MachineTurn: SuiteTrait, TestScoping {
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         await Self.turns.acquire(kind)
+        if kind == .exclusive { await QuietMachine.wait(test.name) }
         do {
             try await function()
         } catch {
@@ -79,4 +81,34 @@ extension Trait where Self == MachineTurn {
 
     /// A suite that loads the machine in bursts: it runs beside other such suites, never beside a timing one.
     public static var loadsTheMachine: MachineTurn { MachineTurn(kind: .shared) }
+}
+
+/// Unmarked suites (most of them, each light alone) still run beside a timing suite; when the test run starts they
+/// all start at once, and for a minute or two both cores are saturated: a timing suite that got its turn then saw
+/// its hub process starved for ten seconds in CI. It waits, after its turn and before it starts, until the machine
+/// has half a core idle over a second, for at most 120 seconds.
+enum QuietMachine {
+    static func wait(_ name: String) async {
+        let deadline = ContinuousClock.now + .seconds(120)
+        var busy = 1.0
+        while ContinuousClock.now < deadline {
+            guard let before = cpuTimes() else { return }
+            try? await Task.sleep(for: .seconds(1))
+            guard let after = cpuTimes() else { return }
+            let total = Double(after.total - before.total)
+            busy = total > 0 ? 1 - Double(after.idle - before.idle) / total : 0
+            if busy <= 0.75 { return }
+        }
+        print("machine turn: \(name) starts on a busy machine (\(Int(busy * 100)) % of the cores busy after 120 s)")
+    }
+
+    /// The machine's CPU time (all, idle with iowait) from /proc/stat, in clock ticks; nil where there is none.
+    private static func cpuTimes() -> (total: Int64, idle: Int64)? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
+        else { return nil }
+        let fields = line.split(separator: " ").dropFirst().compactMap { Int64($0) }
+        guard fields.count >= 5 else { return nil }
+        return (fields.reduce(0, +), fields[3] + fields[4])
+    }
 }
